@@ -1,0 +1,279 @@
+/**
+ * The decision: AWS's policy evaluation logic as a pure function of the request and the policies
+ * that apply to it. Bad data never throws; it becomes a diagnostic.
+ *
+ * Order (https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_evaluation-logic_policy-eval-denyallow.html):
+ *  1. an explicit Deny in any policy ⇒ explicitDeny
+ *  2. RCPs, then SCPs: every level must allow
+ *  3. a same-account resource-policy grant, as far as the principal it names allows (table in
+ *     reference_policies_evaluation-logic.html); trust policies must always allow explicitly
+ *  4. identity policies ∩ permissions boundary ∩ session policies
+ *  Cross-account (reference_policies_evaluation-logic-cross-account.html): both the identity side
+ *  and the resource policy must allow.
+ */
+import { accountOfArn } from './arn.js';
+import { parsePolicy } from './parse.js';
+import { compilePolicy, isCompiled, type CompiledPolicy, type CompiledStatement } from './compile.js';
+import type { CondEnv } from './conditions/index.js';
+import { prepareContext, singleValue } from './context.js';
+import { strongerGrant, type GrantKind } from './principal.js';
+import type {
+  Decision,
+  Diagnostic,
+  EvaluationRequest,
+  EvaluationResult,
+  MismatchReason,
+  Policy,
+  PolicyKind,
+  PolicyType,
+  RequestPrincipal,
+  StatementTrace,
+} from './types.js';
+import type { NamedPolicy, PolicySet } from './policy-set.js';
+
+export interface EvaluateOptions {
+  /** Record every statement looked at and why it did or did not apply. */
+  explain?: boolean;
+  /** The resource policy is a role trust policy (or another policy that must allow explicitly). */
+  resourceType?: 'resource' | 'trust';
+}
+
+type Kind = PolicyKind;
+const KIND_TYPE: Record<Kind, PolicyType> = { identity: 'identity', resource: 'resource', boundary: 'boundary', session: 'session', scp: 'scp', rcp: 'rcp' };
+
+const compiledCache = new WeakMap<object, CompiledPolicy>();
+const EMPTY: Omit<CompiledPolicy, 'type' | 'diagnostics'> = { compiled: true, policy: { Statement: [] }, allow: [], deny: [] };
+
+/** A parsed model has statements carrying their index; anything else is treated as a raw document. */
+function isModel(p: unknown): p is Policy {
+  const st = (p as Policy | undefined)?.Statement;
+  return Array.isArray(st) && st.every((s) => typeof s === 'object' && s !== null && typeof s.index === 'number');
+}
+
+function compiledOf(np: NamedPolicy, kind: Kind, resourceType: 'resource' | 'trust'): CompiledPolicy {
+  const p = np.policy;
+  if (isCompiled(p)) return p;
+  let c = compiledCache.get(p);
+  if (!c) {
+    const type = kind === 'resource' ? resourceType : KIND_TYPE[kind];
+    try {
+      if (isModel(p)) c = compilePolicy(p, type);
+      else {
+        const r = parsePolicy(p as object, { type });
+        c = r.ok ? compilePolicy(r.policy, type) : { ...EMPTY, type, diagnostics: r.errors.map((e) => ({ ...e, path: `${np.id}: ${e.path}` })) };
+      }
+    } catch (e) {
+      // INVARIANT: evaluation never throws on bad data; a policy that cannot be compiled grants nothing.
+      c = { ...EMPTY, type, diagnostics: [{ code: 'MalformedPolicyDocument', message: `policy ${np.id} could not be compiled: ${(e as Error).message}`, path: '', severity: 'error' }] };
+    }
+    compiledCache.set(p, c);
+  }
+  return c;
+}
+
+interface Scan {
+  allowed: boolean;
+  grant?: GrantKind;
+}
+
+class Evaluation {
+  readonly matchedDeny: StatementTrace[] = [];
+  readonly matchedAllow: StatementTrace[] = [];
+  readonly trace: StatementTrace[] | undefined;
+  readonly diagnostics: Diagnostic[] = [];
+  readonly env: CondEnv;
+  missingKeys: Set<string> | undefined;
+  private collecting = true;
+
+  constructor(
+    readonly action: string,
+    readonly resource: string,
+    readonly principal: RequestPrincipal,
+    ctx: ReturnType<typeof prepareContext>,
+    explain: boolean,
+  ) {
+    this.trace = explain ? [] : undefined;
+    this.env = {
+      ctx,
+      lookup: (k) => singleValue(ctx, k),
+      missing: (name) => {
+        if (this.collecting) (this.missingKeys ??= new Set()).add(name);
+      },
+    };
+  }
+
+  /** Why a statement does not apply, or undefined when it applies. */
+  private mismatch(s: CompiledStatement): MismatchReason | undefined {
+    if (!s.action(this.action)) return { element: s.notAction ? 'NotAction' : 'Action' };
+    if (s.resource && !s.resource(this.resource, this.env)) return { element: s.notResource ? 'NotResource' : 'Resource' };
+    if (s.principal) {
+      const hit = s.notPrincipal ? !s.principal.excludes(this.principal) : s.principal.match(this.principal) !== undefined;
+      if (!hit) return { element: s.notPrincipal ? 'NotPrincipal' : 'Principal' };
+    }
+    const conds = s.conditions;
+    for (let i = 0; i < conds.length; i++) {
+      const c = conds[i]!;
+      if (!c.test(this.env)) {
+        return { element: 'Condition', operator: c.clause.operator, key: c.clause.key, detail: this.describe(c.lowerKey) };
+      }
+    }
+    return undefined;
+  }
+
+  private describe(lowerKey: string): string {
+    const v = this.env.ctx[lowerKey];
+    return v === undefined ? 'key not present in the request context' : `request value ${JSON.stringify(v)} did not satisfy the condition`;
+  }
+
+  private traceOf(np: NamedPolicy, kind: Kind, s: CompiledStatement, matched: boolean, reason?: MismatchReason): StatementTrace {
+    const t: StatementTrace = { policyId: np.id, policyKind: kind, index: s.source.index, effect: s.effect, matched };
+    if (np.sourceType) t.sourceType = np.sourceType;
+    if (s.source.Sid !== undefined) t.sid = s.source.Sid;
+    if (s.source.span) t.span = s.source.span;
+    if (reason) t.reason = reason;
+    return t;
+  }
+
+  /** Walk one policy: record matching Denys; return whether an Allow applies and the best grant. */
+  scan(np: NamedPolicy, kind: Kind, resourceType: 'resource' | 'trust'): Scan {
+    const cp = compiledOf(np, kind, resourceType);
+    if (cp.diagnostics.length) this.diagnostics.push(...cp.diagnostics);
+    for (const s of cp.deny) {
+      const why = this.mismatch(s);
+      if (!why) this.matchedDeny.push(this.traceOf(np, kind, s, true));
+      else if (this.trace) this.trace.push(this.traceOf(np, kind, s, false, why));
+      if (!why && this.trace) this.trace.push(this.traceOf(np, kind, s, true));
+    }
+    const out: Scan = { allowed: false };
+    for (const s of cp.allow) {
+      const why = this.mismatch(s);
+      if (why) {
+        if (this.trace) this.trace.push(this.traceOf(np, kind, s, false, why));
+        continue;
+      }
+      out.allowed = true;
+      if (kind === 'resource') {
+        const g = s.principal ? (s.notPrincipal ? 'standalone' : s.principal.match(this.principal)) : 'standalone';
+        if (g) out.grant = strongerGrant(out.grant, g);
+      }
+      const t = this.traceOf(np, kind, s, true);
+      this.matchedAllow.push(t);
+      if (this.trace) this.trace.push(t);
+    }
+    return out;
+  }
+
+  scanAll(list: NamedPolicy[] | undefined, kind: Kind, resourceType: 'resource' | 'trust'): boolean {
+    let allowed = false;
+    if (list) for (const np of list) if (this.scan(np, kind, resourceType).allowed) allowed = true;
+    return allowed;
+  }
+
+  /** Organizations policies: every level must allow. */
+  scanLevels(levels: NamedPolicy[][] | undefined, kind: 'scp' | 'rcp'): boolean {
+    if (!levels) return true;
+    let all = true;
+    for (const level of levels) if (!this.scanAll(level, kind, 'resource')) all = false;
+    return all;
+  }
+}
+
+const TEMP_ALLOW_DECISION = (b: boolean): Decision => (b ? 'allowed' : 'implicitDeny');
+
+export function evaluate(request: EvaluationRequest, set: PolicySet, options: EvaluateOptions = {}): EvaluationResult {
+  const resourceType = options.resourceType ?? 'resource';
+  const p = request.principal;
+  const ev = new Evaluation(request.action.toLowerCase(), request.resource, p, prepareContext(request.context), options.explain === true);
+
+  // Walk every applicable policy once: Denys are collected from all of them.
+  const identityAllows = p.type === 'Account' ? true : ev.scanAll(set.identity, 'identity', resourceType);
+  const res = set.resource ? ev.scan(set.resource, 'resource', resourceType) : { allowed: false };
+  const boundaryAllows = set.boundary ? ev.scan(set.boundary, 'boundary', resourceType).allowed : true;
+  let sessionAllows = true;
+  if (set.session) {
+    // Several session policies (inline + managed ARNs) together form the session's policy.
+    sessionAllows = set.session.length ? ev.scanAll(set.session, 'session', resourceType) : p.type !== 'FederatedUser';
+  }
+  const scpAllows = ev.scanLevels(set.scp, 'scp');
+  const rcpAllows = ev.scanLevels(set.rcp, 'rcp');
+
+  const resourceAccount = request.resourceAccount ?? accountOfArn(request.resource) ?? p.account;
+  const hasIdentitySide = p.type === 'User' || p.type === 'AssumedRole' || p.type === 'FederatedUser' || p.type === 'Account';
+  const crossAccount = !hasIdentitySide || resourceAccount !== p.account;
+  const identitySide = hasIdentitySide && identityAllows && boundaryAllows && sessionAllows;
+
+  let decision: Decision;
+  let reason: string;
+  let resourceGrant: NonNullable<EvaluationResult['details']>['resourceGrant'] = 'none';
+  if (ev.matchedDeny.length) {
+    decision = 'explicitDeny';
+    const d = ev.matchedDeny[0]!;
+    reason = `explicitly denied by ${d.sid ? `statement "${d.sid}"` : `statement ${d.index}`} of ${d.policyKind} policy ${d.policyId}`;
+  } else if (!rcpAllows) {
+    decision = 'implicitDeny';
+    reason = 'no resource control policy allows it at every level';
+  } else if (!scpAllows) {
+    decision = 'implicitDeny';
+    reason = 'no service control policy allows it at every level';
+  } else if (crossAccount) {
+    const side = hasIdentitySide ? identitySide : true;
+    resourceGrant = res.allowed ? (hasIdentitySide ? 'delegated-to-account' : 'standalone') : 'none';
+    if (!hasIdentitySide && res.grant !== 'standalone') resourceGrant = 'none';
+    decision = TEMP_ALLOW_DECISION(res.allowed && side && (hasIdentitySide || res.grant === 'standalone'));
+    reason = decision === 'allowed'
+      ? hasIdentitySide ? 'allowed by both the resource policy and the principal\'s policies (cross-account)' : 'allowed by the resource policy'
+      : !res.allowed
+        ? set.resource ? 'the resource policy does not allow the principal' : 'cross-account access needs a resource policy that allows the principal'
+        : explainIdentitySide(identityAllows, boundaryAllows, sessionAllows);
+  } else {
+    const g = res.allowed ? res.grant : undefined;
+    if (g === 'standalone') {
+      decision = 'allowed';
+      resourceGrant = 'standalone';
+      reason = 'allowed by the resource policy, which names the principal';
+    } else if (g === 'limited' && boundaryAllows && sessionAllows) {
+      decision = 'allowed';
+      resourceGrant = 'limited-by-boundary-and-session';
+      reason = 'allowed by the resource policy, which names the role (or federating user), within the boundary and session policies';
+    } else if (resourceType === 'trust' && !res.allowed) {
+      decision = 'implicitDeny';
+      reason = set.resource ? 'the trust policy does not allow the principal' : 'a role can only be assumed when its trust policy allows it';
+    } else if (identitySide) {
+      decision = 'allowed';
+      if (g) resourceGrant = g === 'account' ? 'delegated-to-account' : 'limited-by-boundary-and-session';
+      reason = 'allowed by the principal\'s identity policies';
+    } else {
+      decision = 'implicitDeny';
+      if (g) resourceGrant = g === 'account' ? 'delegated-to-account' : 'limited-by-boundary-and-session';
+      reason = explainIdentitySide(identityAllows, boundaryAllows, sessionAllows);
+    }
+  }
+
+  const result: EvaluationResult = {
+    decision,
+    matched: decision === 'explicitDeny' ? ev.matchedDeny : decision === 'allowed' ? ev.matchedAllow : [],
+    reason,
+    diagnostics: ev.diagnostics,
+  };
+  if (ev.missingKeys) result.missingContextKeys = [...ev.missingKeys];
+  if (ev.trace) {
+    result.trace = ev.trace;
+    const details: NonNullable<EvaluationResult['details']> = { crossAccount, resourceGrant };
+    if (set.identity) details.identity = TEMP_ALLOW_DECISION(identityAllows);
+    if (set.resource) details.resource = TEMP_ALLOW_DECISION(res.allowed);
+    if (set.boundary) details.boundary = TEMP_ALLOW_DECISION(boundaryAllows);
+    if (set.session) details.session = TEMP_ALLOW_DECISION(sessionAllows);
+    if (set.scp) details.scp = TEMP_ALLOW_DECISION(scpAllows);
+    if (set.rcp) details.rcp = TEMP_ALLOW_DECISION(rcpAllows);
+    for (const d of ev.matchedDeny) details[d.policyKind] = 'explicitDeny';
+    result.details = details;
+  }
+  return result;
+}
+
+function explainIdentitySide(identity: boolean, boundary: boolean, session: boolean): string {
+  if (!identity) return 'no identity-based policy allows it';
+  if (!boundary) return 'the permissions boundary does not allow it';
+  if (!session) return 'the session policy does not allow it';
+  return 'not allowed';
+}
