@@ -6,7 +6,7 @@
  * https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elements_condition_operators.html#Conditions_ARN
  */
 import { compileGlob, escapeRegex, globSource, hasWildcard, type Matcher } from './wildcard.js';
-import { resolveGlobSource, type Template, type VariableLookup } from './variables.js';
+import { resolveGlobSource, type Template, type VariableEnv } from './variables.js';
 
 export interface Arn {
   partition: string;
@@ -31,8 +31,19 @@ export function parseArn(s: string): Arn | undefined {
 }
 
 export function accountOfArn(s: string): string | undefined {
-  const a = parseArn(s);
-  return a && /^\d{12}$/.test(a.account) ? a.account : undefined;
+  if (!s.startsWith('arn:')) return undefined;
+  let from = 4;
+  for (let i = 0; i < 3; i++) {
+    from = s.indexOf(':', from) + 1;
+    if (from === 0) return undefined;
+  }
+  const end = s.indexOf(':', from);
+  if (end - from !== 12) return undefined;
+  for (let i = from; i < end; i++) {
+    const c = s.charCodeAt(i);
+    if (c < 48 || c > 57) return undefined;
+  }
+  return s.slice(from, end);
 }
 
 /** Regex source for an ARN pattern, segment-aware. Returns undefined when the pattern is not a six-part ARN. */
@@ -71,10 +82,9 @@ export { escapeRegex };
  */
 export function resolveArnTemplateSource(
   t: Template,
-  lookup: VariableLookup,
-  missing?: (raw: string) => void,
+  env: VariableEnv,
 ): string | undefined {
-  const glob = resolveGlobSource(t, lookup, '\u0000', '\u0001', missing);
+  const glob = resolveGlobSource(t, env, '\u0000', '\u0001');
   if (glob === undefined) return undefined;
   const colons: number[] = [];
   for (let i = 0; i < glob.length && colons.length < 5; i++) {

@@ -74,7 +74,7 @@ function compileResources(patterns: string[], variablesOn: boolean): ResourceTes
   return (r, env) => {
     if (stat(r)) return true;
     for (const t of templates) {
-      const src = resolveArnTemplateSource(t, env.lookup, env.missing);
+      const src = resolveArnTemplateSource(t, env);
       if (src !== undefined && cachedRegex(src).test(r)) return true;
     }
     return false;

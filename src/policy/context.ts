@@ -1,29 +1,57 @@
 /**
- * The request context as the engine reads it: key names lower-cased once (condition keys and
- * the tag-key part of `aws:*Tag/` keys are case-insensitive), values as strings, a list for a
- * multivalued key.
+ * The request context as the engine reads it. Condition key names (and the tag-key part of
+ * `aws:*Tag/` keys) are case-insensitive: a key is first looked up as the policy spells it, and
+ * only when that misses, in a lower-cased index built on first need. Values are strings, or a list
+ * of strings for a multivalued key.
  * https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elements_condition.html
  */
 import type { ContextValue } from './types.js';
 
 export type CtxValue = string | string[];
-export type Ctx = Record<string, CtxValue | undefined>;
 
-export function prepareContext(context: Record<string, ContextValue | undefined> | undefined): Ctx {
-  const out: Ctx = Object.create(null) as Ctx;
-  if (!context) return out;
-  for (const key in context) {
-    const v = context[key];
-    if (v === undefined || v === null) continue;
-    const lk = key.toLowerCase();
-    if (out[lk] !== undefined) continue; // first spelling wins
-    out[lk] = Array.isArray(v) ? v.map(String) : typeof v === 'string' ? v : String(v);
+function normalize(v: unknown): CtxValue | undefined {
+  switch (typeof v) {
+    case 'string':
+      return v;
+    case 'number':
+    case 'boolean':
+      return String(v);
+    case 'object':
+      if (Array.isArray(v)) {
+        for (let i = 0; i < v.length; i++) if (typeof v[i] !== 'string') return v.filter((x) => x !== null && x !== undefined).map(String);
+        return v as string[];
+      }
+      return undefined;
+    default:
+      return undefined;
   }
-  return out;
 }
 
-/** Single-valued lookup for policy variables: multivalued keys cannot be variables. */
-export function singleValue(ctx: Ctx, lowerKey: string): string | undefined {
-  const v = ctx[lowerKey];
-  return typeof v === 'string' ? v : undefined;
+export class RequestContext {
+  private lower: Map<string, unknown> | undefined;
+  constructor(private readonly raw: Readonly<Record<string, ContextValue | undefined>> | undefined) {}
+
+  /** The value of a key, by its spelling in the policy and its lower-cased form. */
+  get(key: string, lowerKey: string): CtxValue | undefined {
+    const raw = this.raw;
+    if (raw === undefined) return undefined;
+    const direct = normalize(raw[key]);
+    if (direct !== undefined && Object.prototype.hasOwnProperty.call(raw, key)) return direct;
+    let idx = this.lower;
+    if (idx === undefined) {
+      idx = new Map();
+      for (const k in raw) if (Object.prototype.hasOwnProperty.call(raw, k)) {
+        const lk = k.toLowerCase();
+        if (!idx.has(lk) && raw[k] !== undefined && raw[k] !== null) idx.set(lk, raw[k]);
+      }
+      this.lower = idx;
+    }
+    return normalize(idx.get(lowerKey));
+  }
+
+  /** Single-valued lookup for policy variables: multivalued keys cannot be variables. */
+  single(key: string, lowerKey: string): string | undefined {
+    const v = this.get(key, lowerKey);
+    return typeof v === 'string' ? v : undefined;
+  }
 }

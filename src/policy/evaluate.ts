@@ -15,7 +15,7 @@ import { accountOfArn } from './arn.js';
 import { parsePolicy } from './parse.js';
 import { compilePolicy, isCompiled, type CompiledPolicy, type CompiledStatement } from './compile.js';
 import type { CondEnv } from './conditions/index.js';
-import { prepareContext, singleValue } from './context.js';
+import { RequestContext } from './context.js';
 import { strongerGrant, type GrantKind } from './principal.js';
 import type {
   Decision,
@@ -76,53 +76,68 @@ interface Scan {
   grant?: GrantKind;
 }
 
-class Evaluation {
+class Evaluation implements CondEnv {
   readonly matchedDeny: StatementTrace[] = [];
   readonly matchedAllow: StatementTrace[] = [];
   readonly trace: StatementTrace[] | undefined;
   readonly diagnostics: Diagnostic[] = [];
-  readonly env: CondEnv;
   missingKeys: Set<string> | undefined;
-  private collecting = true;
 
   constructor(
     readonly action: string,
     readonly resource: string,
     readonly principal: RequestPrincipal,
-    ctx: ReturnType<typeof prepareContext>,
+    private readonly ctx: RequestContext,
     explain: boolean,
   ) {
     this.trace = explain ? [] : undefined;
-    this.env = {
-      ctx,
-      lookup: (k) => singleValue(ctx, k),
-      missing: (name) => {
-        if (this.collecting) (this.missingKeys ??= new Set()).add(name);
-      },
-    };
   }
 
-  /** Why a statement does not apply, or undefined when it applies. */
+  // CondEnv: what compiled conditions read.
+  get(key: string, lowerKey: string) {
+    return this.ctx.get(key, lowerKey);
+  }
+  single(key: string, lowerKey: string) {
+    return this.ctx.single(key, lowerKey);
+  }
+  missing(name: string) {
+    (this.missingKeys ??= new Set()).add(name);
+  }
+
+  /** True when the statement applies to the request. */
+  private applies(s: CompiledStatement): boolean {
+    if (!s.action(this.action)) return false;
+    if (s.resource !== undefined && !s.resource(this.resource, this)) return false;
+    if (s.principal !== undefined && !this.principalHit(s)) return false;
+    const conds = s.conditions;
+    for (let i = 0; i < conds.length; i++) if (!conds[i]!.test(this)) return false;
+    return true;
+  }
+
+  private principalHit(s: CompiledStatement): boolean {
+    const cp = s.principal!;
+    return s.notPrincipal ? !cp.excludes(this.principal) : cp.match(this.principal) !== undefined;
+  }
+
+  /** Why a statement does not apply (explain mode), or undefined when it applies. */
   private mismatch(s: CompiledStatement): MismatchReason | undefined {
     if (!s.action(this.action)) return { element: s.notAction ? 'NotAction' : 'Action' };
-    if (s.resource && !s.resource(this.resource, this.env)) return { element: s.notResource ? 'NotResource' : 'Resource' };
-    if (s.principal) {
-      const hit = s.notPrincipal ? !s.principal.excludes(this.principal) : s.principal.match(this.principal) !== undefined;
-      if (!hit) return { element: s.notPrincipal ? 'NotPrincipal' : 'Principal' };
-    }
-    const conds = s.conditions;
-    for (let i = 0; i < conds.length; i++) {
-      const c = conds[i]!;
-      if (!c.test(this.env)) {
-        return { element: 'Condition', operator: c.clause.operator, key: c.clause.key, detail: this.describe(c.lowerKey) };
+    if (s.resource && !s.resource(this.resource, this)) return { element: s.notResource ? 'NotResource' : 'Resource' };
+    if (s.principal && !this.principalHit(s)) return { element: s.notPrincipal ? 'NotPrincipal' : 'Principal' };
+    for (const c of s.conditions) {
+      if (!c.test(this)) {
+        const v = this.ctx.get(c.clause.key, c.lowerKey);
+        const detail = v === undefined ? 'key not present in the request context' : `request value ${JSON.stringify(v)} did not satisfy the condition`;
+        return { element: 'Condition', operator: c.clause.operator, key: c.clause.key, detail };
       }
     }
     return undefined;
   }
 
-  private describe(lowerKey: string): string {
-    const v = this.env.ctx[lowerKey];
-    return v === undefined ? 'key not present in the request context' : `request value ${JSON.stringify(v)} did not satisfy the condition`;
+  /** Explain mode asks mismatch() for the reason; the fast path only asks whether it applies. */
+  private check(s: CompiledStatement): MismatchReason | undefined | true {
+    if (this.trace) return this.mismatch(s) ?? true;
+    return this.applies(s) ? true : undefined;
   }
 
   private traceOf(np: NamedPolicy, kind: Kind, s: CompiledStatement, matched: boolean, reason?: MismatchReason): StatementTrace {
@@ -138,17 +153,20 @@ class Evaluation {
   scan(np: NamedPolicy, kind: Kind, resourceType: 'resource' | 'trust'): Scan {
     const cp = compiledOf(np, kind, resourceType);
     if (cp.diagnostics.length) this.diagnostics.push(...cp.diagnostics);
+    const trace = this.trace;
     for (const s of cp.deny) {
-      const why = this.mismatch(s);
-      if (!why) this.matchedDeny.push(this.traceOf(np, kind, s, true));
-      else if (this.trace) this.trace.push(this.traceOf(np, kind, s, false, why));
-      if (!why && this.trace) this.trace.push(this.traceOf(np, kind, s, true));
+      const r = this.check(s);
+      if (r === true) {
+        const t = this.traceOf(np, kind, s, true);
+        this.matchedDeny.push(t);
+        if (trace) trace.push(t);
+      } else if (trace && r) trace.push(this.traceOf(np, kind, s, false, r));
     }
     const out: Scan = { allowed: false };
     for (const s of cp.allow) {
-      const why = this.mismatch(s);
-      if (why) {
-        if (this.trace) this.trace.push(this.traceOf(np, kind, s, false, why));
+      const r = this.check(s);
+      if (r !== true) {
+        if (trace && r) trace.push(this.traceOf(np, kind, s, false, r));
         continue;
       }
       out.allowed = true;
@@ -157,8 +175,10 @@ class Evaluation {
         if (g) out.grant = strongerGrant(out.grant, g);
       }
       const t = this.traceOf(np, kind, s, true);
-      this.matchedAllow.push(t);
-      if (this.trace) this.trace.push(t);
+      // Grants are identity and resource statements; boundary, session and Organizations
+      // statements only limit, so they show in the trace and details, not among the matches.
+      if (kind === 'identity' || kind === 'resource') this.matchedAllow.push(t);
+      if (trace) trace.push(t);
     }
     return out;
   }
@@ -183,7 +203,7 @@ const TEMP_ALLOW_DECISION = (b: boolean): Decision => (b ? 'allowed' : 'implicit
 export function evaluate(request: EvaluationRequest, set: PolicySet, options: EvaluateOptions = {}): EvaluationResult {
   const resourceType = options.resourceType ?? 'resource';
   const p = request.principal;
-  const ev = new Evaluation(request.action.toLowerCase(), request.resource, p, prepareContext(request.context), options.explain === true);
+  const ev = new Evaluation(request.action.toLowerCase(), request.resource, p, new RequestContext(request.context), options.explain === true);
 
   // Walk every applicable policy once: Denys are collected from all of them.
   const identityAllows = p.type === 'Account' ? true : ev.scanAll(set.identity, 'identity', resourceType);

@@ -160,7 +160,7 @@ export interface StatementTrace {
 
 export interface EvaluationResult {
   decision: Decision;
-  /** The statements that decided: the matching Deny statements, or the Allow statements that granted. */
+  /** The statements that decided: every matching Deny, or the identity and resource-policy Allows that granted. */
   matched: StatementTrace[];
   /** Every statement looked at (explain mode only). */
   trace?: StatementTrace[];

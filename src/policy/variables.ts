@@ -13,8 +13,11 @@ export type TemplatePart =
 
 export type Template = TemplatePart[];
 
-/** Looks a single-valued context key up by its lower-cased name. */
-export type VariableLookup = (lowerKey: string) => string | undefined;
+/** Looks a single-valued context key up (by its spelling and lower-cased), and records misses. */
+export interface VariableEnv {
+  single(key: string, lowerKey: string): string | undefined;
+  missing(name: string): void;
+}
 
 const VAR_RE = /\$\{([^}]*)\}/g;
 const DEFAULT_RE = /^([^,]+?)\s*,\s*'([^']*)'\s*$/;
@@ -53,13 +56,13 @@ export function templateVariables(t: Template): string[] {
 }
 
 /** Resolve to plain text (wildcards in text parts stay as written). */
-export function resolveText(t: Template, lookup: VariableLookup, missing?: (raw: string) => void): string | undefined {
+export function resolveText(t: Template, env: VariableEnv): string | undefined {
   let out = '';
   for (const p of t) {
     if (p.t === 'var') {
-      const v = lookup(p.key) ?? p.def;
+      const v = env.single(p.raw, p.key) ?? p.def;
       if (v === undefined) {
-        missing?.(p.raw);
+        env.missing(p.raw);
         return undefined;
       }
       out += v;
@@ -74,19 +77,18 @@ export function resolveText(t: Template, lookup: VariableLookup, missing?: (raw:
  */
 export function resolveGlobSource(
   t: Template,
-  lookup: VariableLookup,
+  env: VariableEnv,
   anyRun?: string,
   oneChar?: string,
-  missing?: (raw: string) => void,
 ): string | undefined {
   let out = '';
   for (const p of t) {
     if (p.t === 'text') out += globSource(p.s, anyRun, oneChar);
     else if (p.t === 'lit') out += escapeRegex(p.s);
     else {
-      const v = lookup(p.key) ?? p.def;
+      const v = env.single(p.raw, p.key) ?? p.def;
       if (v === undefined) {
-        missing?.(p.raw);
+        env.missing(p.raw);
         return undefined;
       }
       out += escapeRegex(v);

@@ -23,7 +23,7 @@ export const compileArn: FamilyCompiler = (base, values, variables) => {
     if (parseArn(s) === undefined) return false;
     if (staticTest(s)) return true;
     for (const t of templates) {
-      const src = resolveArnTemplateSource(t, env.lookup, env.missing);
+      const src = resolveArnTemplateSource(t, env);
       if (src !== undefined && new RegExp(`^${src}$`).test(s)) return true;
     }
     return false;

@@ -113,7 +113,7 @@ export function compileCondition(clause: ConditionClause, variablesOn: boolean):
         clause,
         lowerKey,
         test: (env) => {
-          const v = env.ctx[lowerKey];
+          const v = env.get(key, lowerKey);
           const absent = v === undefined || (Array.isArray(v) && v.length === 0);
           return absent ? wantAbsent : wantPresent;
         },
@@ -134,7 +134,7 @@ export function compileCondition(clause: ConditionClause, variablesOn: boolean):
   switch (op.qualifier) {
     case undefined:
       test = (env) => {
-        const v = env.ctx[lowerKey];
+        const v = env.get(key, lowerKey);
         if (v === undefined) {
           env.missing(key);
           return ifExists || negated;
@@ -153,7 +153,7 @@ export function compileCondition(clause: ConditionClause, variablesOn: boolean):
       break;
     case 'ForAnyValue':
       test = (env) => {
-        const v = env.ctx[lowerKey];
+        const v = env.get(key, lowerKey);
         if (v === undefined) {
           env.missing(key);
           return ifExists;
@@ -166,7 +166,7 @@ export function compileCondition(clause: ConditionClause, variablesOn: boolean):
       break;
     case 'ForAllValues':
       test = (env) => {
-        const v = env.ctx[lowerKey];
+        const v = env.get(key, lowerKey);
         if (v === undefined) {
           env.missing(key);
           return true;

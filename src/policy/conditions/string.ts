@@ -22,13 +22,13 @@ export const compileString: FamilyCompiler = (base, values, variables) => {
   switch (base) {
     case 'StringEquals':
       staticTest = anyOf(plain, (p) => (s) => s === p);
-      dynamicTest = (s, env, t) => resolveText(t, env.lookup, env.missing) === s;
+      dynamicTest = (s, env, t) => resolveText(t, env) === s;
       break;
     case 'StringEqualsIgnoreCase': {
       const set = new Set(plain.map(lower));
       staticTest = (s) => set.has(lower(s));
       dynamicTest = (s, env, t) => {
-        const r = resolveText(t, env.lookup, env.missing);
+        const r = resolveText(t, env);
         return r !== undefined && lower(r) === lower(s);
       };
       break;
@@ -36,7 +36,7 @@ export const compileString: FamilyCompiler = (base, values, variables) => {
     case 'StringLike':
       staticTest = anyOf(plain, compileGlob);
       dynamicTest = (s, env, t) => {
-        const src = resolveGlobSource(t, env.lookup, undefined, undefined, env.missing);
+        const src = resolveGlobSource(t, env);
         return src !== undefined && new RegExp(`^${src}$`).test(s);
       };
       break;

@@ -1,12 +1,13 @@
-import type { Ctx } from '../context.js';
+import type { CtxValue } from '../context.js';
 
 /** Per-evaluation environment handed to compiled conditions. */
 export interface CondEnv {
-  ctx: Ctx;
+  /** A context value by key (as spelled in the policy) and its lower-cased form. */
+  get(key: string, lowerKey: string): CtxValue | undefined;
   /** Single-valued lookup (for policy variables). */
-  lookup: (lowerKey: string) => string | undefined;
+  single(key: string, lowerKey: string): string | undefined;
   /** Records a key or variable the request context lacked. */
-  missing: (name: string) => void;
+  missing(name: string): void;
 }
 
 /** True when the request value `v` matches at least one of the clause's policy values. */
