@@ -93,6 +93,8 @@ export function parsePolicy(doc: string | object, options: ParseOptions = {}): P
       if (prop.value.kind !== 'string') err(MSG.syntax, 'Id', prop.value);
       else {
         policy.Id = prop.value.value;
+        // The grammar page says Id "must not be included in identity-based policies" but not that
+        // IAM rejects such documents; IAM accepts them, so this is a warning, not an error.
         if (type === 'identity' || type === 'boundary' || type === 'session') warn('The Id element is not used in identity-based policies.', 'Id', prop.value);
       }
     } else if (prop.key === 'Statement') {
@@ -174,7 +176,7 @@ export function parsePolicy(doc: string | object, options: ParseOptions = {}): P
       }
       for (const v of vals) {
         if (p.key === 'AWS' && !classifyAwsPrincipal(v)) err(MSG.invalidPrincipal('AWS', v), ppath, p.value);
-        if (p.key === 'Service' && v !== '*' && !SERVICE_PRINCIPAL_RE.test(v)) err(MSG.invalidPrincipal('Service', v), ppath, p.value);
+        if (p.key === 'Service' && !SERVICE_PRINCIPAL_RE.test(v)) err(MSG.invalidPrincipal('Service', v), ppath, p.value);
         if ((p.key === 'Federated' || p.key === 'CanonicalUser') && (v === '' || v.includes('*'))) err(MSG.invalidPrincipal(p.key, v), ppath, p.value);
       }
       block[p.key as 'AWS'] = vals;
