@@ -37,8 +37,10 @@ export interface CompiledPolicy {
   diagnostics: Diagnostic[];
 }
 
-export function isCompiled(p: Policy | CompiledPolicy): p is CompiledPolicy {
-  return (p as CompiledPolicy).compiled === true;
+/** Only objects made by compilePolicy count as compiled: the flag alone is not trusted. */
+const COMPILED = new WeakSet<object>();
+export function isCompiled(p: unknown): p is CompiledPolicy {
+  return typeof p === 'object' && p !== null && COMPILED.has(p);
 }
 
 function compileActions(patterns: string[]): Matcher {
@@ -129,7 +131,9 @@ export function compilePolicy(policy: Policy, type: PolicyType = 'identity'): Co
     const c = compileStatement(st, variablesOn, diagnostics);
     (c.effect === 'Deny' ? deny : allow).push(c);
   }
-  return { compiled: true, type, policy, allow, deny, diagnostics };
+  const out: CompiledPolicy = { compiled: true, type, policy, allow, deny, diagnostics };
+  COMPILED.add(out);
+  return out;
 }
 
 /** Parse and compile in one step; the diagnostics say why when it fails. */

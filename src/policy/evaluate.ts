@@ -12,7 +12,7 @@
  *  and the resource policy must allow.
  */
 import { accountOfArn } from './arn.js';
-import { parsePolicy } from './parse.js';
+import { isParsedPolicy, parsePolicy } from './parse.js';
 import { compilePolicy, isCompiled, type CompiledPolicy, type CompiledStatement } from './compile.js';
 import type { CondEnv } from './conditions/index.js';
 import { RequestContext } from './context.js';
@@ -42,31 +42,40 @@ type Kind = PolicyKind;
 const KIND_TYPE: Record<Kind, PolicyType> = { identity: 'identity', resource: 'resource', boundary: 'boundary', session: 'session', scp: 'scp', rcp: 'rcp' };
 
 const compiledCache = new WeakMap<object, CompiledPolicy>();
-const EMPTY: Omit<CompiledPolicy, 'type' | 'diagnostics'> = { compiled: true, policy: { Statement: [] }, allow: [], deny: [] };
+const textCache = new Map<string, CompiledPolicy>();
+const TEXT_CACHE_MAX = 1000;
 
-/** A parsed model has statements carrying their index; anything else is treated as a raw document. */
-function isModel(p: unknown): p is Policy {
-  const st = (p as Policy | undefined)?.Statement;
-  return Array.isArray(st) && st.every((s) => typeof s === 'object' && s !== null && typeof s.index === 'number');
+function emptyPolicy(type: PolicyType, diagnostics: Diagnostic[]): CompiledPolicy {
+  return { compiled: true, type, policy: { Statement: [] }, allow: [], deny: [], diagnostics };
 }
 
+/**
+ * Accepts what callers hand over: a compiled policy, a model from parsePolicy, or a raw document
+ * (object or JSON text), which is validated first. INVARIANT: never throws; a policy that cannot
+ * be parsed or compiled grants and denies nothing and shows up as diagnostics.
+ */
 function compiledOf(np: NamedPolicy, kind: Kind, resourceType: 'resource' | 'trust'): CompiledPolicy {
-  const p = np.policy;
+  const p: unknown = np.policy;
   if (isCompiled(p)) return p;
-  let c = compiledCache.get(p);
-  if (!c) {
-    const type = kind === 'resource' ? resourceType : KIND_TYPE[kind];
-    try {
-      if (isModel(p)) c = compilePolicy(p, type);
-      else {
-        const r = parsePolicy(p as object, { type });
-        c = r.ok ? compilePolicy(r.policy, type) : { ...EMPTY, type, diagnostics: r.errors.map((e) => ({ ...e, path: `${np.id}: ${e.path}` })) };
-      }
-    } catch (e) {
-      // INVARIANT: evaluation never throws on bad data; a policy that cannot be compiled grants nothing.
-      c = { ...EMPTY, type, diagnostics: [{ code: 'MalformedPolicyDocument', message: `policy ${np.id} could not be compiled: ${(e as Error).message}`, path: '', severity: 'error' }] };
+  const type = kind === 'resource' ? resourceType : KIND_TYPE[kind];
+  const isObject = typeof p === 'object' && p !== null;
+  let c = isObject ? compiledCache.get(p) : typeof p === 'string' ? textCache.get(`${type}\u0000${p}`) : undefined;
+  if (c) return c;
+  try {
+    if (isParsedPolicy(p)) c = compilePolicy(p, type);
+    else if (isObject || typeof p === 'string') {
+      const r = parsePolicy(p as string | object, { type });
+      c = r.ok ? compilePolicy(r.policy, type) : emptyPolicy(type, r.errors.map((e) => ({ ...e, path: `${np.id}: ${e.path}` })));
+    } else {
+      c = emptyPolicy(type, [{ code: 'MalformedPolicyDocument', message: `policy ${np.id} is not a policy document`, path: '', severity: 'error' }]);
     }
-    compiledCache.set(p, c);
+  } catch (e) {
+    c = emptyPolicy(type, [{ code: 'MalformedPolicyDocument', message: `policy ${np.id} could not be compiled: ${(e as Error).message}`, path: '', severity: 'error' }]);
+  }
+  if (isObject) compiledCache.set(p, c);
+  else if (typeof p === 'string') {
+    if (textCache.size >= TEXT_CACHE_MAX) textCache.clear();
+    textCache.set(`${type}\u0000${p}`, c);
   }
   return c;
 }
@@ -224,16 +233,20 @@ export function evaluate(request: EvaluationRequest, set: PolicySet, options: Ev
 
   let decision: Decision;
   let reason: string;
+  let deniedBy: PolicyKind | undefined;
   let resourceGrant: NonNullable<EvaluationResult['details']>['resourceGrant'] = 'none';
   if (ev.matchedDeny.length) {
     decision = 'explicitDeny';
     const d = ev.matchedDeny[0]!;
+    deniedBy = d.policyKind;
     reason = `explicitly denied by ${d.sid ? `statement "${d.sid}"` : `statement ${d.index}`} of ${d.policyKind} policy ${d.policyId}`;
   } else if (!rcpAllows) {
     decision = 'implicitDeny';
+    deniedBy = 'rcp';
     reason = 'no resource control policy allows it at every level';
   } else if (!scpAllows) {
     decision = 'implicitDeny';
+    deniedBy = 'scp';
     reason = 'no service control policy allows it at every level';
   } else if (crossAccount) {
     const side = hasIdentitySide ? identitySide : true;
@@ -269,12 +282,16 @@ export function evaluate(request: EvaluationRequest, set: PolicySet, options: Ev
     }
   }
 
+  if (decision === 'implicitDeny' && deniedBy === undefined) {
+    deniedBy = !res.allowed && (crossAccount || resourceType === 'trust') ? 'resource' : !identityAllows ? 'identity' : !boundaryAllows ? 'boundary' : !sessionAllows ? 'session' : 'identity';
+  }
   const result: EvaluationResult = {
     decision,
     matched: decision === 'explicitDeny' ? ev.matchedDeny : decision === 'allowed' ? ev.matchedAllow : [],
     reason,
     diagnostics: ev.diagnostics,
   };
+  if (deniedBy) result.deniedBy = deniedBy;
   if (ev.missingKeys) result.missingContextKeys = [...ev.missingKeys];
   if (ev.trace) {
     result.trace = ev.trace;

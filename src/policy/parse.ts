@@ -23,6 +23,12 @@ const IAM_TYPES: ReadonlySet<PolicyType> = new Set(['identity', 'boundary', 'ses
 const ACTION_RE = /^[A-Za-z0-9-]+:[^:\s]+$/;
 const SERVICE_PRINCIPAL_RE = /^[a-z0-9][a-z0-9.-]*[a-z0-9]$/i;
 
+/** Models made by parsePolicy: evaluate() trusts these without re-validating. */
+const PARSED = new WeakSet<object>();
+export function isParsedPolicy(p: unknown): p is Policy {
+  return typeof p === 'object' && p !== null && PARSED.has(p);
+}
+
 /** Counts characters the way IAM does for policy size quotas: whitespace is not counted. */
 export function policySize(text: string): number {
   let n = 0;
@@ -122,7 +128,9 @@ export function parsePolicy(doc: string | object, options: ParseOptions = {}): P
     const st = parseStatement(node, index, base);
     if (st) policy.Statement.push(st);
   });
-  return errors.length ? { ok: false, errors, warnings } : { ok: true, policy, warnings };
+  if (errors.length) return { ok: false, errors, warnings };
+  PARSED.add(policy);
+  return { ok: true, policy, warnings };
 
   function strings(node: JsonNode, path: string, allowScalars = false): string[] | undefined {
     const one = (n: JsonNode): string | undefined => {

@@ -6,7 +6,8 @@ import type { Policy } from './types.js';
 export interface NamedPolicy {
   /** e.g. `PolicyInputList.1`, `arn:aws:iam::123:policy/x`, `role/inline/name`. */
   id: string;
-  policy: Policy | CompiledPolicy;
+  /** A compiled policy, a model from parsePolicy, or a raw document (object or JSON text), validated on first use. */
+  policy: Policy | CompiledPolicy | string | Record<string, unknown>;
   /** Reported source type, e.g. IAM simulator `SourcePolicyType` (`user`, `role`, `resource`, `none`). */
   sourceType?: string;
 }

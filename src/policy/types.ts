@@ -178,6 +178,11 @@ export interface EvaluationResult {
     /** How the resource policy's grant was limited (see EVAL table "resource-based policies"). */
     resourceGrant?: 'standalone' | 'limited-by-boundary-and-session' | 'delegated-to-account' | 'none';
   };
+  /**
+   * For a denial, the policy type that caused it: the type of the first matching Deny, or the
+   * first layer that did not allow (as AWS's AccessDenied messages name it).
+   */
+  deniedBy?: PolicyKind;
   /** A plain-language summary of why. */
   reason: string;
   /** Problems met while evaluating (bad data never throws). */

@@ -21,7 +21,11 @@ export const compileString: FamilyCompiler = (base, values, variables) => {
   let dynamicTest: (s: string, env: CondEnv, t: Template) => boolean;
   switch (base) {
     case 'StringEquals':
-      staticTest = anyOf(plain, (p) => (s) => s === p);
+      {
+        // Exact matching: `*` and `?` are ordinary characters here (only String*Like has wildcards).
+        const set = new Set(plain);
+        staticTest = (s) => set.has(s);
+      }
       dynamicTest = (s, env, t) => resolveText(t, env) === s;
       break;
     case 'StringEqualsIgnoreCase': {
