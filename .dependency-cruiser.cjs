@@ -32,7 +32,7 @@ module.exports = {
       comment: 'services/ never import protocol/, gateway/, http/ or a concrete store.',
       severity: 'error',
       from: { path: '^src/services/' },
-      to: { path: '^src/(protocol|gateway|http|store/(sqlite|postgres|memory))/' },
+      to: { path: '^src/(protocol|gateway|http|store/(sqlite|postgres|memory|sql))/' },
     },
     {
       name: 'no-circular',

@@ -1,0 +1,55 @@
+/**
+ * The decision point for API calls: assembles the engine's inputs for the caller (its identity
+ * policies, boundary and session policies, from a PolicySource) and the request (action,
+ * resource, context keys), asks the pure engine, and throws AccessDenied as AWS words it.
+ */
+import type { Caller } from '../domain/caller.js';
+import { evaluate, principalContext, type ContextValue, type EvaluationResult, type PolicySet } from '../policy/index.js';
+import { accessDenied } from './access-denied.js';
+
+/** Where the caller's policies come from (the store, through a cache). */
+export interface PolicySource {
+  policiesFor(caller: Caller): Promise<PolicySet>;
+}
+
+export interface AuthorizeRequest {
+  caller: Caller;
+  action: string;
+  resources: string[];
+  /** Request-wide keys: aws:SourceIp, aws:CurrentTime, aws:SecureTransport, ... */
+  context: Record<string, ContextValue>;
+  /** The target's resource policy, when it has one (a role's trust policy for sts:AssumeRole*). */
+  resourcePolicy?: PolicySet['resource'];
+  resourceType?: 'resource' | 'trust';
+}
+
+/** The context keys that describe the caller (principal keys, session facts). */
+export function callerContext(caller: Caller, now: Date): Record<string, ContextValue> {
+  const c: Record<string, ContextValue> = principalContext(caller.principal);
+  const s = caller.session;
+  if (s) {
+    c['aws:TokenIssueTime'] = s.issuedAt.toISOString();
+    c['aws:MultiFactorAuthPresent'] = s.mfaAuthenticatedAt ? 'true' : 'false';
+    if (s.mfaAuthenticatedAt) c['aws:MultiFactorAuthAge'] = String(Math.max(0, Math.floor((now.getTime() - s.mfaAuthenticatedAt.getTime()) / 1000)));
+    if (s.sourceIdentity) c['aws:SourceIdentity'] = s.sourceIdentity;
+    for (const t of s.tags) c[`aws:PrincipalTag/${t.Key}`] = t.Value;
+  }
+  return c;
+}
+
+export class Authorizer {
+  constructor(private readonly source: PolicySource) {}
+
+  /** Evaluates every resource; throws AccessDenied for the first one denied. */
+  async authorize(req: AuthorizeRequest): Promise<EvaluationResult[]> {
+    const set = await this.source.policiesFor(req.caller);
+    if (req.resourcePolicy) set.resource = req.resourcePolicy;
+    const out: EvaluationResult[] = [];
+    for (const resource of req.resources) {
+      const r = evaluate({ principal: req.caller.principal, action: req.action, resource, context: req.context }, set, { resourceType: req.resourceType ?? 'resource' });
+      if (r.decision !== 'allowed') throw accessDenied(req.caller.arn, req.action, resource, r);
+      out.push(r);
+    }
+    return out;
+  }
+}

@@ -1,0 +1,35 @@
+/**
+ * Who is calling: the authenticated principal of a request, as the gateway hands it to
+ * operations and to the authorizer.
+ */
+import type { RequestPrincipal } from '../policy/index.js';
+import type { Tag } from '../store/ports.js';
+
+export type CallerKind = 'root' | 'user' | 'assumed-role' | 'federated-user';
+
+export interface Caller {
+  kind: CallerKind;
+  accountId: string;
+  /** The request principal the policy engine sees. */
+  principal: RequestPrincipal;
+  /** `aws:userid`, as GetCallerIdentity reports it. */
+  userId: string;
+  arn: string;
+  accessKeyId: string;
+  /** IAM user name (kind 'user', and the federating user of 'federated-user'). */
+  userName?: string;
+  /** Assumed roles: the role's name, path, ARN. */
+  roleName?: string;
+  /** Temporary credentials: session facts (set by STS, next issue). */
+  session?: {
+    issuedAt: Date;
+    expiresAt: Date;
+    mfaAuthenticatedAt?: Date;
+    sourceIdentity?: string;
+    tags: Tag[];
+    transitiveTagKeys: string[];
+    /** Session policy documents (inline and managed), JSON text. */
+    policies: string[];
+    chainDepth: number;
+  };
+}

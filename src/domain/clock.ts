@@ -1,0 +1,20 @@
+/** Time, injected so expiry, chaining and TOTP are testable without sleeping. */
+export interface Clock {
+  now(): Date;
+}
+
+export const systemClock: Clock = { now: () => new Date() };
+
+/** A clock tests can move. */
+export class ManualClock implements Clock {
+  constructor(private t: number = Date.UTC(2026, 0, 1)) {}
+  now(): Date {
+    return new Date(this.t);
+  }
+  advance(ms: number): void {
+    this.t += ms;
+  }
+  set(d: Date): void {
+    this.t = d.getTime();
+  }
+}

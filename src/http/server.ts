@@ -1,0 +1,112 @@
+/**
+ * The HTTP listener: reads each request whole (raw headers kept in order for SigV4), hands it to
+ * the gateway, writes the answer. Graceful shutdown closes idle keep-alive sockets and waits for
+ * in-flight requests.
+ */
+import { createHash } from 'node:crypto';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+
+export interface HttpRequest {
+  method: string;
+  /** Path as sent, without the query string. */
+  path: string;
+  /** Raw query string without '?'. */
+  query: string;
+  /** Raw header pairs in arrival order. */
+  headers: Array<[string, string]>;
+  body: Buffer;
+  bodySha256Hex: string;
+  remoteAddress: string;
+  /** The local address the request arrived on (identifies simulated instances later). */
+  localAddress: string;
+  localPort: number;
+}
+
+export interface HttpResponse {
+  status: number;
+  headers: Record<string, string>;
+  body: string | Buffer;
+}
+
+export type Handler = (req: HttpRequest) => Promise<HttpResponse>;
+
+export const MAX_BODY_BYTES = 1024 * 1024; // AWS query APIs cap requests well below this
+
+function headerPairs(raw: string[]): Array<[string, string]> {
+  const out: Array<[string, string]> = [];
+  for (let i = 0; i + 1 < raw.length; i += 2) out.push([raw[i] as string, raw[i + 1] as string]);
+  return out;
+}
+
+function send(res: ServerResponse, r: HttpResponse): void {
+  const body = typeof r.body === 'string' ? Buffer.from(r.body, 'utf8') : r.body;
+  res.writeHead(r.status, { ...r.headers, 'content-length': String(body.length) });
+  res.end(body);
+}
+
+export interface Listening {
+  server: Server;
+  url: string;
+  port: number;
+  close(): Promise<void>;
+}
+
+export function listen(handler: Handler, host: string, port: number, onError: (e: unknown) => void): Promise<Listening> {
+  const server = createServer({ keepAlive: true }, (req: IncomingMessage, res: ServerResponse) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    let tooBig = false;
+    req.on('data', (c: Buffer) => {
+      size += c.length;
+      if (size > MAX_BODY_BYTES) tooBig = true;
+      else chunks.push(c);
+    });
+    req.on('end', () => {
+      if (tooBig) {
+        send(res, { status: 413, headers: { 'content-type': 'text/plain' }, body: 'Request Entity Too Large' });
+        return;
+      }
+      const body = chunks.length === 1 ? (chunks[0] as Buffer) : Buffer.concat(chunks);
+      const url = req.url ?? '/';
+      const q = url.indexOf('?');
+      const request: HttpRequest = {
+        method: req.method ?? 'GET',
+        path: q < 0 ? url : url.slice(0, q),
+        query: q < 0 ? '' : url.slice(q + 1),
+        headers: headerPairs(req.rawHeaders),
+        body,
+        bodySha256Hex: createHash('sha256').update(body).digest('hex'),
+        remoteAddress: req.socket.remoteAddress ?? '',
+        localAddress: req.socket.localAddress ?? '',
+        localPort: req.socket.localPort ?? 0,
+      };
+      handler(request).then(
+        (r) => send(res, r),
+        (e: unknown) => {
+          onError(e);
+          if (!res.headersSent) send(res, { status: 500, headers: { 'content-type': 'text/plain' }, body: 'Internal Server Error' });
+        },
+      );
+    });
+    req.on('error', onError);
+  });
+  return new Promise((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(port, host, () => {
+      server.off('error', reject);
+      const addr = server.address() as AddressInfo;
+      const h = addr.family === 'IPv6' ? `[${addr.address}]` : addr.address;
+      resolve({
+        server,
+        port: addr.port,
+        url: `http://${h}:${addr.port}`,
+        close: () =>
+          new Promise<void>((done) => {
+            server.close(() => done());
+            server.closeIdleConnections();
+          }),
+      });
+    });
+  });
+}

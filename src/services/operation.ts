@@ -1,0 +1,49 @@
+/**
+ * The contract between the gateway and the services. An operation is typed data plus behaviour:
+ * which IAM action and resource ARN(s) the request is authorized against (computed from the
+ * input before anything runs), extra condition keys, and `run`. Operations never see HTTP or
+ * XML; they return output in the AWS shape (PascalCase members as in the service model) or throw
+ * AwsError.
+ */
+import type { Caller } from '../domain/caller.js';
+import type { Clock } from '../domain/clock.js';
+import type { Random } from '../domain/random.js';
+import type { ContextValue } from '../policy/index.js';
+import type { Store } from '../store/ports.js';
+
+export type ServiceName = 'iam' | 'sts' | 'cloudtrail';
+
+export interface OperationContext {
+  store: Store;
+  clock: Clock;
+  random: Random;
+  /** The authenticated caller; undefined only for operations with `auth: 'none'`. */
+  caller: Caller | undefined;
+  requestId: string;
+  /** The region from the request's signature scope (IAM is global; STS answers per region). */
+  region: string;
+}
+
+export interface Operation<I = Record<string, unknown>, O = Record<string, unknown>> {
+  service: ServiceName;
+  /** The model's operation name, e.g. `CreateRole`. */
+  name: string;
+  /**
+   * `signed` (default): SigV4 required and the action authorized by policy.
+   * `signed-unauthorized`: SigV4 required, no policy check (GetCallerIdentity, GetSessionToken).
+   * `none`: unsigned calls allowed (AssumeRoleWithWebIdentity / WithSAML).
+   */
+  auth?: 'signed' | 'signed-unauthorized' | 'none';
+  /** The IAM action, default `${service}:${name}`. */
+  action?: string;
+  /** The resource ARN(s) to authorize against; `['*']` when the action has no resource. */
+  resources(input: I, ctx: OperationContext): string[];
+  /** Request-specific condition keys (e.g. `aws:RequestTag/k`, `aws:TagKeys`, `iam:PermissionsBoundary`). */
+  conditionKeys?(input: I, ctx: OperationContext): Record<string, ContextValue>;
+  run(input: I, ctx: OperationContext): Promise<O>;
+}
+
+/** Helper so each operation file gets its input/output types checked. */
+export function defineOperation<I, O>(op: Operation<I, O>): Operation<I, O> {
+  return op;
+}

@@ -1,0 +1,40 @@
+/**
+ * Versioned schema migrations, shipped in code (no directory scanning: works from a bundle).
+ * Names sort lexically, so they are zero-padded: 0001_initial, 0002_..., applied in order and
+ * recorded in `rolecall_migration`. Every adapter runs `migrateToLatest` when it opens; running
+ * it again is a no-op.
+ */
+import { Migrator, type Kysely, type Migration, type MigrationProvider, type MigrationResult } from 'kysely';
+import { initial } from './0001-initial.js';
+
+export const MIGRATIONS: Readonly<Record<string, Migration>> = Object.freeze({
+  '0001_initial': initial,
+});
+
+export const MIGRATION_TABLE = 'rolecall_migration';
+export const MIGRATION_LOCK_TABLE = 'rolecall_migration_lock';
+
+const provider: MigrationProvider = {
+  async getMigrations() {
+    return { ...MIGRATIONS };
+  },
+};
+
+/** Applies every pending migration; throws (with the failing migration's name) on error. */
+export async function migrateToLatest(db: Kysely<any>): Promise<MigrationResult[]> {
+  const migrator = new Migrator({
+    db,
+    provider,
+    migrationTableName: MIGRATION_TABLE,
+    migrationLockTableName: MIGRATION_LOCK_TABLE,
+  });
+  const { error, results = [] } = await migrator.migrateToLatest();
+  if (error !== undefined) {
+    const failed = results.find((r) => r.status === 'Error')?.migrationName ?? 'unknown';
+    throw new Error(`store migration ${failed} failed: ${error instanceof Error ? error.message : String(error)}`, { cause: error });
+  }
+  return results;
+}
+
+/** The latest migration's name: what a fully migrated database records last. */
+export const LATEST_MIGRATION = Object.keys(MIGRATIONS).sort().at(-1) as string;

@@ -1,0 +1,290 @@
+/**
+ * The store's ports: what the services need from persistence, as async interfaces. Adapters
+ * (sqlite/, later postgres/) implement them and must pass the shared contract test
+ * (contract.ts). Secrets cross these ports in plaintext; adapters seal them at rest.
+ *
+ * Conventions: names are unique per account case-insensitively (IAM rule) and lookups by name
+ * are case-insensitive; `create*` rejects a duplicate with StoreConflictError; `get*` returns
+ * undefined when missing; `delete*` returns whether something was deleted; lists return every
+ * matching record sorted by name (IAM accounts hold thousands, not millions: services page).
+ */
+
+export interface Tag {
+  Key: string;
+  Value: string;
+}
+
+export type PrincipalEntityType = 'user' | 'group' | 'role';
+
+export interface AccountRecord {
+  id: string; // 12 digits
+  createdAt: Date;
+  alias?: string;
+}
+
+export interface UserRecord {
+  accountId: string;
+  name: string;
+  path: string;
+  id: string; // AIDA...
+  arn: string;
+  createdAt: Date;
+  tags: Tag[];
+  permissionsBoundaryArn?: string;
+  passwordLastUsed?: Date;
+}
+
+export interface GroupRecord {
+  accountId: string;
+  name: string;
+  path: string;
+  id: string; // AGPA...
+  arn: string;
+  createdAt: Date;
+}
+
+export interface RoleRecord {
+  accountId: string;
+  name: string;
+  path: string;
+  id: string; // AROA...
+  arn: string;
+  createdAt: Date;
+  /** The trust policy as the caller wrote it (JSON text). */
+  assumeRolePolicyDocument: string;
+  /**
+   * Principals in the trust policy that name IAM users/roles, resolved to their unique ids on
+   * write (AWS stores unique ids; a deleted entity leaves its id behind, and re-creating the
+   * name does not restore trust).
+   */
+  trustPrincipalIds: Array<{ arn: string; id: string }>;
+  description?: string;
+  maxSessionDuration: number;
+  tags: Tag[];
+  permissionsBoundaryArn?: string;
+  lastUsed?: { date: Date; region: string };
+}
+
+export interface ManagedPolicyRecord {
+  /** Owning account, or 'aws' for AWS managed policies. */
+  accountId: string;
+  name: string;
+  path: string;
+  id: string; // ANPA...
+  arn: string;
+  description?: string;
+  createdAt: Date;
+  updatedAt: Date;
+  defaultVersionId: string;
+  tags: Tag[];
+}
+
+export interface PolicyVersionRecord {
+  policyArn: string;
+  versionId: string; // v1, v2, ...
+  document: string;
+  isDefault: boolean;
+  createdAt: Date;
+}
+
+export interface InlinePolicyRecord {
+  accountId: string;
+  ownerType: PrincipalEntityType;
+  ownerName: string;
+  policyName: string;
+  document: string;
+}
+
+export interface AttachmentRecord {
+  accountId: string;
+  ownerType: PrincipalEntityType;
+  ownerName: string;
+  policyArn: string;
+}
+
+export type AccessKeyStatus = 'Active' | 'Inactive';
+
+export interface AccessKeyRecord {
+  accessKeyId: string; // AKIA...
+  accountId: string;
+  /** Undefined for the account root user's keys. */
+  userName?: string;
+  secretAccessKey: string;
+  status: AccessKeyStatus;
+  createdAt: Date;
+  lastUsed?: { date: Date; service: string; region: string };
+}
+
+export interface MfaDeviceRecord {
+  accountId: string;
+  serialNumber: string; // arn:aws:iam::ACCOUNT:mfa/path/name
+  path: string;
+  name: string;
+  /** The TOTP secret (raw bytes, base32 when shown to the user). */
+  seed: Buffer;
+  userName?: string;
+  enabledAt?: Date;
+  /** Highest TOTP time step accepted so far: a code is never accepted twice. */
+  lastUsedTimeStep?: number;
+  createdAt: Date;
+  tags: Tag[];
+}
+
+export interface InstanceProfileRecord {
+  accountId: string;
+  name: string;
+  path: string;
+  id: string; // AIPA...
+  arn: string;
+  createdAt: Date;
+  roleNames: string[];
+  tags: Tag[];
+}
+
+export class StoreConflictError extends Error {
+  constructor(readonly entity: string, readonly key: string) {
+    super(`${entity} ${key} already exists`);
+    this.name = 'StoreConflictError';
+  }
+}
+
+/**
+ * A write names something that does not exist (a user, group, role, instance profile's role or
+ * policy it must hang off). Services check existence first and answer NoSuchEntity; this is the
+ * store's backstop so a dangling reference is never written (e.g. an access key for no user).
+ */
+export class StoreReferenceError extends Error {
+  constructor(readonly entity: string, readonly key: string) {
+    super(`${entity} ${key} does not exist`);
+    this.name = 'StoreReferenceError';
+  }
+}
+
+/** Partial updates: only the given fields change; `null` clears an optional field. */
+export type Patch<T> = { [K in keyof T]?: T[K] | null };
+
+export interface AccountRepo {
+  create(a: AccountRecord): Promise<void>;
+  get(id: string): Promise<AccountRecord | undefined>;
+  list(): Promise<AccountRecord[]>;
+}
+
+export interface UserRepo {
+  create(u: UserRecord): Promise<void>;
+  get(accountId: string, name: string): Promise<UserRecord | undefined>;
+  getById(id: string): Promise<UserRecord | undefined>;
+  list(accountId: string, pathPrefix?: string): Promise<UserRecord[]>;
+  update(accountId: string, name: string, patch: Patch<Pick<UserRecord, 'name' | 'path' | 'arn' | 'tags' | 'permissionsBoundaryArn'>>): Promise<boolean>;
+  delete(accountId: string, name: string): Promise<boolean>;
+}
+
+export interface GroupRepo {
+  create(g: GroupRecord): Promise<void>;
+  get(accountId: string, name: string): Promise<GroupRecord | undefined>;
+  list(accountId: string, pathPrefix?: string): Promise<GroupRecord[]>;
+  update(accountId: string, name: string, patch: Patch<Pick<GroupRecord, 'name' | 'path' | 'arn'>>): Promise<boolean>;
+  delete(accountId: string, name: string): Promise<boolean>;
+  addUser(accountId: string, groupName: string, userName: string): Promise<void>;
+  removeUser(accountId: string, groupName: string, userName: string): Promise<boolean>;
+  listUsers(accountId: string, groupName: string): Promise<string[]>;
+  listGroupsForUser(accountId: string, userName: string): Promise<GroupRecord[]>;
+}
+
+export interface RoleRepo {
+  create(r: RoleRecord): Promise<void>;
+  get(accountId: string, name: string): Promise<RoleRecord | undefined>;
+  getById(id: string): Promise<RoleRecord | undefined>;
+  list(accountId: string, pathPrefix?: string): Promise<RoleRecord[]>;
+  update(
+    accountId: string,
+    name: string,
+    patch: Patch<Pick<RoleRecord, 'assumeRolePolicyDocument' | 'trustPrincipalIds' | 'description' | 'maxSessionDuration' | 'tags' | 'permissionsBoundaryArn' | 'lastUsed'>>,
+  ): Promise<boolean>;
+  delete(accountId: string, name: string): Promise<boolean>;
+}
+
+export interface ManagedPolicyRepo {
+  /** Creates the policy with its first version (v1, default). */
+  create(p: ManagedPolicyRecord, firstVersion: PolicyVersionRecord): Promise<void>;
+  get(arn: string): Promise<ManagedPolicyRecord | undefined>;
+  list(accountId: string, opts?: { pathPrefix?: string; includeAws?: boolean }): Promise<ManagedPolicyRecord[]>;
+  update(arn: string, patch: Patch<Pick<ManagedPolicyRecord, 'defaultVersionId' | 'updatedAt' | 'tags' | 'description'>>): Promise<boolean>;
+  delete(arn: string): Promise<boolean>;
+  addVersion(v: PolicyVersionRecord): Promise<void>;
+  getVersion(arn: string, versionId: string): Promise<PolicyVersionRecord | undefined>;
+  listVersions(arn: string): Promise<PolicyVersionRecord[]>;
+  deleteVersion(arn: string, versionId: string): Promise<boolean>;
+  /** Makes versionId the default (and only default) version. */
+  setDefaultVersion(arn: string, versionId: string, updatedAt: Date): Promise<boolean>;
+}
+
+export interface InlinePolicyRepo {
+  put(p: InlinePolicyRecord): Promise<void>; // insert or replace
+  get(accountId: string, ownerType: PrincipalEntityType, ownerName: string, policyName: string): Promise<InlinePolicyRecord | undefined>;
+  list(accountId: string, ownerType: PrincipalEntityType, ownerName: string): Promise<InlinePolicyRecord[]>;
+  delete(accountId: string, ownerType: PrincipalEntityType, ownerName: string, policyName: string): Promise<boolean>;
+}
+
+export interface AttachmentRepo {
+  attach(a: AttachmentRecord): Promise<void>; // idempotent
+  detach(a: AttachmentRecord): Promise<boolean>;
+  listForEntity(accountId: string, ownerType: PrincipalEntityType, ownerName: string): Promise<AttachmentRecord[]>;
+  listForPolicy(policyArn: string): Promise<AttachmentRecord[]>;
+  /** Entities using this policy as their permissions boundary. */
+  countBoundaryUsage(policyArn: string): Promise<number>;
+}
+
+export interface AccessKeyRepo {
+  create(k: AccessKeyRecord): Promise<void>;
+  get(accessKeyId: string): Promise<AccessKeyRecord | undefined>;
+  listForUser(accountId: string, userName: string | undefined): Promise<AccessKeyRecord[]>;
+  update(accessKeyId: string, patch: Patch<Pick<AccessKeyRecord, 'status' | 'lastUsed' | 'userName'>>): Promise<boolean>;
+  delete(accessKeyId: string): Promise<boolean>;
+}
+
+export interface MfaDeviceRepo {
+  create(d: MfaDeviceRecord): Promise<void>;
+  get(serialNumber: string): Promise<MfaDeviceRecord | undefined>;
+  list(accountId: string): Promise<MfaDeviceRecord[]>;
+  update(serialNumber: string, patch: Patch<Pick<MfaDeviceRecord, 'userName' | 'enabledAt' | 'lastUsedTimeStep' | 'tags'>>): Promise<boolean>;
+  /**
+   * Atomically accept a TOTP time step: succeeds only if it is above the last accepted one
+   * (so one code can never be used twice, even by two nodes at once).
+   */
+  consumeTimeStep(serialNumber: string, step: number): Promise<boolean>;
+  delete(serialNumber: string): Promise<boolean>;
+}
+
+export interface InstanceProfileRepo {
+  create(p: InstanceProfileRecord): Promise<void>;
+  get(accountId: string, name: string): Promise<InstanceProfileRecord | undefined>;
+  list(accountId: string, pathPrefix?: string): Promise<InstanceProfileRecord[]>;
+  listForRole(accountId: string, roleName: string): Promise<InstanceProfileRecord[]>;
+  update(accountId: string, name: string, patch: Patch<Pick<InstanceProfileRecord, 'roleNames' | 'tags'>>): Promise<boolean>;
+  delete(accountId: string, name: string): Promise<boolean>;
+}
+
+/** Small key/value settings (e.g. the sealed token key ring), per scope. */
+export interface SettingsRepo {
+  get(key: string): Promise<string | undefined>;
+  put(key: string, value: string): Promise<void>;
+  /** Compare-and-set: writes only if the current value equals `expected` (undefined = absent). */
+  compareAndSet(key: string, expected: string | undefined, value: string): Promise<boolean>;
+}
+
+export interface Store {
+  accounts: AccountRepo;
+  users: UserRepo;
+  groups: GroupRepo;
+  roles: RoleRepo;
+  policies: ManagedPolicyRepo;
+  inlinePolicies: InlinePolicyRepo;
+  attachments: AttachmentRepo;
+  accessKeys: AccessKeyRepo;
+  mfaDevices: MfaDeviceRepo;
+  instanceProfiles: InstanceProfileRepo;
+  settings: SettingsRepo;
+  /** Runs fn atomically: all its writes or none. Nested calls join the outer transaction. */
+  transaction<T>(fn: (tx: Store) => Promise<T>): Promise<T>;
+  close(): Promise<void>;
+}

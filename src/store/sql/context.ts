@@ -1,0 +1,25 @@
+/**
+ * What every repo of the shared SQL layer works with: the current query executor (the root
+ * database or the active transaction), a way to run several statements atomically, the
+ * dialect's few differences, and the sealer.
+ */
+import type { Kysely } from 'kysely';
+import type { Sealer } from '../sealing.js';
+import type { Database } from './schema.js';
+
+/** The only things that differ between SQL engines for the shared repos. */
+export interface SqlDialectHooks {
+  /** A unique or primary-key constraint rejected the write. */
+  isUniqueViolation(err: unknown): boolean;
+  /** A foreign-key constraint rejected the write. */
+  isForeignKeyViolation(err: unknown): boolean;
+}
+
+export interface SqlContext {
+  /** The executor for the next statement: the active transaction if any, else the database. */
+  db(): Kysely<Database>;
+  /** Runs fn atomically; joins the active transaction if there is one. */
+  atomic<T>(fn: (db: Kysely<Database>) => Promise<T>): Promise<T>;
+  readonly dialect: SqlDialectHooks;
+  readonly sealer: Sealer;
+}

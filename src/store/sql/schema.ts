@@ -1,0 +1,172 @@
+/**
+ * The relational schema as Kysely sees it (the shape migrations/ creates). Shared by every SQL
+ * adapter, so only portable types appear: text, integer, bigint.
+ *
+ * Conventions:
+ * - Dates are ISO-8601 UTC text with milliseconds (`Date#toISOString()`): exact round trips,
+ *   readable in a backup, sortable as text, the same in SQLite and PostgreSQL.
+ * - Tags and small arrays are JSON text.
+ * - `name_lower` holds the lower-cased name; a unique index on (account_id, name_lower) is the
+ *   IAM rule "names are unique per account, case-insensitively", and lookups use it.
+ * - Rows that hang off users, groups and roles reference them by their immutable unique id
+ *   (AIDA/AGPA/AROA...), never by name: a rename moves everything with it, and a deleted
+ *   entity's policies, keys and memberships are never inherited by a new entity of that name.
+ * - Columns ending in `_sealed` hold sealing.ts output, never plaintext.
+ */
+
+export interface AccountsTable {
+  id: string;
+  alias: string | null;
+  created_at: string;
+}
+
+export interface UsersTable {
+  id: string;
+  account_id: string;
+  name: string;
+  name_lower: string;
+  path: string;
+  arn: string;
+  created_at: string;
+  tags: string;
+  permissions_boundary_arn: string | null;
+  password_last_used: string | null;
+}
+
+export interface GroupsTable {
+  id: string;
+  account_id: string;
+  name: string;
+  name_lower: string;
+  path: string;
+  arn: string;
+  created_at: string;
+}
+
+export interface GroupMembersTable {
+  group_id: string;
+  user_id: string;
+}
+
+export interface RolesTable {
+  id: string;
+  account_id: string;
+  name: string;
+  name_lower: string;
+  path: string;
+  arn: string;
+  created_at: string;
+  assume_role_policy_document: string;
+  trust_principal_ids: string;
+  description: string | null;
+  max_session_duration: number;
+  tags: string;
+  permissions_boundary_arn: string | null;
+  last_used_date: string | null;
+  last_used_region: string | null;
+}
+
+export interface ManagedPoliciesTable {
+  id: string;
+  account_id: string;
+  name: string;
+  name_lower: string;
+  path: string;
+  arn: string;
+  description: string | null;
+  created_at: string;
+  updated_at: string;
+  /** The single source of truth for "which version is the default" (see policies.ts). */
+  default_version_id: string;
+  tags: string;
+}
+
+export interface PolicyVersionsTable {
+  policy_id: string;
+  version_id: string;
+  document: string;
+  created_at: string;
+}
+
+export interface InlinePoliciesTable {
+  account_id: string;
+  owner_type: string;
+  owner_id: string;
+  policy_name: string;
+  policy_name_lower: string;
+  document: string;
+}
+
+export interface AttachmentsTable {
+  account_id: string;
+  owner_type: string;
+  owner_id: string;
+  policy_arn: string;
+}
+
+export interface AccessKeysTable {
+  access_key_id: string;
+  account_id: string;
+  /** Null for the account root user's keys. */
+  user_id: string | null;
+  secret_sealed: string;
+  status: string;
+  created_at: string;
+  last_used_date: string | null;
+  last_used_service: string | null;
+  last_used_region: string | null;
+}
+
+export interface MfaDevicesTable {
+  serial_number: string;
+  account_id: string;
+  name: string;
+  name_lower: string;
+  path: string;
+  seed_sealed: string;
+  user_id: string | null;
+  enabled_at: string | null;
+  /** bigint column; drivers may hand it back as number or string. */
+  last_used_time_step: number | null;
+  created_at: string;
+  tags: string;
+}
+
+export interface InstanceProfilesTable {
+  id: string;
+  account_id: string;
+  name: string;
+  name_lower: string;
+  path: string;
+  arn: string;
+  created_at: string;
+  tags: string;
+}
+
+export interface InstanceProfileRolesTable {
+  profile_id: string;
+  role_id: string;
+  position: number;
+}
+
+export interface SettingsTable {
+  key: string;
+  value_sealed: string;
+}
+
+export interface Database {
+  accounts: AccountsTable;
+  users: UsersTable;
+  groups: GroupsTable;
+  group_members: GroupMembersTable;
+  roles: RolesTable;
+  managed_policies: ManagedPoliciesTable;
+  policy_versions: PolicyVersionsTable;
+  inline_policies: InlinePoliciesTable;
+  attachments: AttachmentsTable;
+  access_keys: AccessKeysTable;
+  mfa_devices: MfaDevicesTable;
+  instance_profiles: InstanceProfilesTable;
+  instance_profile_roles: InstanceProfileRolesTable;
+  settings: SettingsTable;
+}

@@ -1,0 +1,121 @@
+/**
+ * The Store over any Kysely database: the query layer every SQL adapter shares. An adapter
+ * (sqlite/, later postgres/) opens the connection, runs the migrations, and hands the Kysely
+ * instance here with its dialect hooks.
+ *
+ * Transactions: `transaction(fn)` runs fn in one database transaction and gives it a Store
+ * bound to it. Nested calls join the outer transaction (no savepoints: an inner failure fails
+ * the whole unit). The active transaction is also tracked with AsyncLocalStorage, so a call
+ * made on the root Store from inside fn's async flow joins the transaction instead of waiting
+ * for the connection the transaction holds (which would deadlock on SQLite's one connection).
+ *
+ * INVARIANT: a Store bound to a finished transaction refuses to run statements (they would
+ * otherwise run outside any transaction).
+ */
+import { AsyncLocalStorage } from 'node:async_hooks';
+import type { Kysely } from 'kysely';
+import type { Store } from '../ports.js';
+import type { Sealer } from '../sealing.js';
+import { accessKeyRepo } from './access-keys.js';
+import { accountRepo } from './accounts.js';
+import { attachmentRepo } from './attachments.js';
+import type { SqlContext, SqlDialectHooks } from './context.js';
+import { groupRepo } from './groups.js';
+import { inlinePolicyRepo } from './inline-policies.js';
+import { instanceProfileRepo } from './instance-profiles.js';
+import { mfaDeviceRepo } from './mfa-devices.js';
+import { policyRepo } from './policies.js';
+import { roleRepo } from './roles.js';
+import type { Database } from './schema.js';
+import { settingsRepo } from './settings.js';
+import { userRepo } from './users.js';
+
+export interface SqlStoreOptions {
+  db: Kysely<Database>;
+  dialect: SqlDialectHooks;
+  sealer: Sealer;
+  /** Called once by close(), after the database is destroyed. */
+  onClose?: () => Promise<void> | void;
+}
+
+interface ActiveTx {
+  readonly trx: Kysely<Database>;
+  done: boolean;
+  store?: Store;
+}
+
+export function createSqlStore(opts: SqlStoreOptions): Store {
+  const root = opts.db;
+  const als = new AsyncLocalStorage<ActiveTx>();
+  let closed = false;
+
+  const active = (): ActiveTx | undefined => {
+    const t = als.getStore();
+    return t && !t.done ? t : undefined;
+  };
+
+  async function begin<T>(fn: (tx: ActiveTx) => Promise<T>): Promise<T> {
+    return root.transaction().execute((trx) => {
+      const tx: ActiveTx = { trx, done: false };
+      tx.store = build(tx);
+      return als.run(tx, () => fn(tx)).finally(() => {
+        tx.done = true;
+      });
+    });
+  }
+
+  function build(bound: ActiveTx | undefined): Store {
+    const current = (): ActiveTx | undefined => {
+      if (bound) {
+        if (bound.done) throw new Error('store: this transaction has already finished');
+        return bound;
+      }
+      return active();
+    };
+
+    const ctx: SqlContext = {
+      dialect: opts.dialect,
+      sealer: opts.sealer,
+      db: () => {
+        const tx = current();
+        if (tx) return tx.trx;
+        if (closed) throw new Error('store: closed');
+        return root;
+      },
+      atomic: (fn) => {
+        const tx = current();
+        return tx ? fn(tx.trx) : begin((t) => fn(t.trx));
+      },
+    };
+
+    const store: Store = {
+      accounts: accountRepo(ctx),
+      users: userRepo(ctx),
+      groups: groupRepo(ctx),
+      roles: roleRepo(ctx),
+      policies: policyRepo(ctx),
+      inlinePolicies: inlinePolicyRepo(ctx),
+      attachments: attachmentRepo(ctx),
+      accessKeys: accessKeyRepo(ctx),
+      mfaDevices: mfaDeviceRepo(ctx),
+      instanceProfiles: instanceProfileRepo(ctx),
+      settings: settingsRepo(ctx),
+      transaction<T>(fn: (tx: Store) => Promise<T>): Promise<T> {
+        const tx = current();
+        if (tx) return fn(tx.store ?? store);
+        if (closed) return Promise.reject(new Error('store: closed'));
+        return begin((t) => fn(t.store as Store));
+      },
+      async close() {
+        if (bound) throw new Error('store: close() the root store, not a transaction');
+        if (closed) return;
+        closed = true;
+        await root.destroy();
+        await opts.onClose?.();
+      },
+    };
+    return store;
+  }
+
+  return build(undefined);
+}

@@ -1,0 +1,1 @@
+export { openSqliteStore, SQLITE_FILE, type OpenSqliteStoreOptions, type SqliteStore } from './open-sqlite-store.js';

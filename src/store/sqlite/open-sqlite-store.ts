@@ -1,0 +1,90 @@
+/**
+ * The SQLite adapter: one file (`<dataDir>/rolecall.db`, WAL mode) behind the shared SQL query
+ * layer. For a single node; many nodes share PostgreSQL instead.
+ */
+import { chmodSync, mkdirSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import BetterSqlite3 from 'better-sqlite3';
+import { Kysely, sql } from 'kysely';
+import { migrateToLatest } from '../migrations/index.js';
+import type { Store } from '../ports.js';
+import { MasterKey, Sealer } from '../sealing.js';
+import { createSqlStore, type Database } from '../sql/index.js';
+import { RolecallSqliteDialect, sqliteHooks } from './dialect.js';
+
+export const SQLITE_FILE = 'rolecall.db';
+const DEFAULT_BUSY_TIMEOUT_MS = 5000;
+
+export interface OpenSqliteStoreOptions {
+  /** Directory holding `rolecall.db` (created, mode 0700, if missing). */
+  dataDir?: string;
+  /** The database file itself, or `:memory:`. Wins over dataDir. */
+  filename?: string;
+  /** Seals secrets at rest; see loadOrCreateMasterKey. Raw bytes must be 32 long. */
+  masterKey: MasterKey | Uint8Array;
+  /** Older master keys that may still open values sealed before a rotation. */
+  previousMasterKeys?: ReadonlyArray<MasterKey | Uint8Array>;
+  /** How long a write waits for another process's lock before failing (ms). */
+  busyTimeoutMs?: number;
+}
+
+export interface SqliteStore extends Store {
+  /** The database file (or `:memory:`). */
+  readonly filename: string;
+  /**
+   * Writes a consistent, compacted copy of the database to `file` (`VACUUM INTO`), safe while
+   * the store is in use. The copy holds secrets sealed, like the original: keep the master key
+   * to restore it. Fails if `file` exists. Do not call from inside a transaction.
+   */
+  backup(file: string): Promise<void>;
+}
+
+const asKey = (k: MasterKey | Uint8Array): MasterKey => (k instanceof MasterKey ? k : new MasterKey(k));
+
+export async function openSqliteStore(opts: OpenSqliteStoreOptions): Promise<SqliteStore> {
+  const filename = databaseFile(opts);
+  const sealer = new Sealer(asKey(opts.masterKey), (opts.previousMasterKeys ?? []).map(asKey));
+  const raw = new BetterSqlite3(filename, { timeout: opts.busyTimeoutMs ?? DEFAULT_BUSY_TIMEOUT_MS });
+  let db: Kysely<Database> | undefined;
+  try {
+    if (filename !== ':memory:') {
+      const mode = raw.pragma('journal_mode = WAL', { simple: true });
+      if (String(mode).toLowerCase() !== 'wal') throw new Error(`SQLite refused WAL mode for ${filename} (got ${String(mode)})`);
+      restrictPermissions(filename);
+    }
+    raw.pragma(`busy_timeout = ${Math.max(0, Math.trunc(opts.busyTimeoutMs ?? DEFAULT_BUSY_TIMEOUT_MS))}`);
+    raw.pragma('foreign_keys = ON');
+    raw.pragma('synchronous = FULL'); // a committed IAM change survives power loss
+    db = new Kysely<Database>({ dialect: new RolecallSqliteDialect({ database: raw }) });
+    await migrateToLatest(db);
+  } catch (e) {
+    if (db) await db.destroy();
+    else raw.close();
+    throw e;
+  }
+  const kysely = db;
+  const store = createSqlStore({ db: kysely, dialect: sqliteHooks, sealer });
+  return Object.assign(store, {
+    filename,
+    async backup(file: string): Promise<void> {
+      await sql`vacuum into ${resolve(file)}`.execute(kysely);
+    },
+  });
+}
+
+function databaseFile(opts: OpenSqliteStoreOptions): string {
+  if (opts.filename !== undefined) return opts.filename === ':memory:' ? opts.filename : resolve(opts.filename);
+  if (opts.dataDir === undefined) throw new Error('openSqliteStore: give dataDir or filename');
+  mkdirSync(opts.dataDir, { recursive: true, mode: 0o700 });
+  return resolve(join(opts.dataDir, SQLITE_FILE));
+}
+
+/** Owner-only: the file holds sealed secrets and the whole IAM configuration. SQLite gives the
+ *  -wal and -shm files the database file's permissions. Best effort (e.g. not the owner). */
+function restrictPermissions(file: string): void {
+  try {
+    chmodSync(file, 0o600);
+  } catch {
+    /* not ours to change: leave it */
+  }
+}
