@@ -26,13 +26,13 @@ export interface AuthorizeRequest {
 /** The context keys that describe the caller (principal keys, session facts). */
 export function callerContext(caller: Caller, now: Date): Record<string, ContextValue> {
   const c: Record<string, ContextValue> = principalContext(caller.principal);
+  for (const t of caller.tags ?? []) c[`aws:PrincipalTag/${t.Key}`] = t.Value;
   const s = caller.session;
   if (s) {
     c['aws:TokenIssueTime'] = s.issuedAt.toISOString();
     c['aws:MultiFactorAuthPresent'] = s.mfaAuthenticatedAt ? 'true' : 'false';
     if (s.mfaAuthenticatedAt) c['aws:MultiFactorAuthAge'] = String(Math.max(0, Math.floor((now.getTime() - s.mfaAuthenticatedAt.getTime()) / 1000)));
     if (s.sourceIdentity) c['aws:SourceIdentity'] = s.sourceIdentity;
-    for (const t of s.tags) c[`aws:PrincipalTag/${t.Key}`] = t.Value;
   }
   return c;
 }

@@ -1,13 +1,19 @@
 #!/usr/bin/env node
 /** The `rolecall` command. */
 import { readFileSync } from 'node:fs';
+import { runAccount } from './account.js';
+import { runEnv } from './env.js';
 import { runSimulate } from './simulate.js';
+import { runStart } from './start.js';
 
 const HELP = `rolecall: self-hostable AWS IAM roles, trust policies and STS
 
 Usage: rolecall <command> [options]
 
 Commands:
+  start                    start the server (IAM, STS, CloudTrail on one port; SQLite store)
+  env                      print shell exports for the AWS CLI and SDKs (eval "$(npx rolecall env)")
+  account create|list      more accounts, each with root credentials, for cross-account work
   simulate-custom-policy   evaluate policies offline, like 'aws iam simulate-custom-policy'
   version                  print the version
   help                     this text
@@ -20,11 +26,17 @@ function version(): string {
   return pkg.version;
 }
 
-export function main(argv: string[]): number {
+export async function main(argv: string[]): Promise<number> {
   const [cmd, ...rest] = argv;
   const out = (s: string) => process.stdout.write(s);
   const err = (s: string) => process.stderr.write(s);
   switch (cmd) {
+    case 'start':
+      return runStart(rest, out);
+    case 'env':
+      return runEnv(rest, out);
+    case 'account':
+      return runAccount(rest, out);
     case 'simulate-custom-policy':
       return runSimulate(rest, out, err);
     case 'version':
@@ -43,9 +55,12 @@ export function main(argv: string[]): number {
   }
 }
 
-try {
-  process.exitCode = main(process.argv.slice(2));
-} catch (e) {
-  process.stderr.write(`rolecall: ${(e as Error).message}\n`);
-  process.exitCode = 255;
-}
+main(process.argv.slice(2)).then(
+  (code) => {
+    process.exitCode = code;
+  },
+  (e: unknown) => {
+    process.stderr.write(`rolecall: ${(e as Error).message}\n`);
+    process.exitCode = 255;
+  },
+);

@@ -18,6 +18,8 @@ export interface Caller {
   accessKeyId: string;
   /** IAM user name (kind 'user', and the federating user of 'federated-user'). */
   userName?: string;
+  /** Principal tags: the user's tags, or the role's tags merged with session tags. */
+  tags?: Tag[];
   /** Assumed roles: the role's name, path, ARN. */
   roleName?: string;
   /** Temporary credentials: session facts (set by STS, next issue). */

@@ -36,10 +36,16 @@ export interface Operation<I = Record<string, unknown>, O = Record<string, unkno
   auth?: 'signed' | 'signed-unauthorized' | 'none';
   /** The IAM action, default `${service}:${name}`. */
   action?: string;
-  /** The resource ARN(s) to authorize against; `['*']` when the action has no resource. */
-  resources(input: I, ctx: OperationContext): string[];
+  /**
+   * The resource ARN(s) to authorize against; `['*']` when the action has no resource. IAM entity
+   * ARNs given with the root path (`arn:aws:iam::A:user/NAME`) are completed by the gateway with
+   * the stored entity's real path.
+   */
+  resources(input: I, ctx: OperationContext): string[] | Promise<string[]>;
   /** Request-specific condition keys (e.g. `aws:RequestTag/k`, `aws:TagKeys`, `iam:PermissionsBoundary`). */
-  conditionKeys?(input: I, ctx: OperationContext): Record<string, ContextValue>;
+  conditionKeys?(input: I, ctx: OperationContext): Record<string, ContextValue> | Promise<Record<string, ContextValue>>;
+  /** Exact resources and condition keys read from the store (stored path, resource tags); wins over the two above. */
+  resolveAuthorization?(input: I, ctx: OperationContext): Promise<{ resources: string[]; conditionKeys: Record<string, ContextValue> }>;
   run(input: I, ctx: OperationContext): Promise<O>;
 }
 

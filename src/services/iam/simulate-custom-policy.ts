@@ -71,7 +71,8 @@ export interface SimulatePolicyResponse {
 
 const CONTEXT_TYPES = new Set(['string', 'stringList', 'numeric', 'numericList', 'boolean', 'booleanList', 'ip', 'ipList', 'binary', 'binaryList', 'date', 'dateList']);
 
-function loadInput(doc: string, type: PolicyType, id: string, sourceType?: string): NamedPolicy {
+/** Parses one simulated policy, or throws MalformedPolicyDocument naming it (`PolicyInputList.2`...). */
+export function loadSimulationPolicy(doc: string, type: PolicyType, id: string, sourceType?: string): NamedPolicy {
   const r = parsePolicy(doc, { type });
   if (!r.ok) {
     const e = r.errors[0]!;
@@ -112,14 +113,19 @@ function statementOf(t: StatementTrace): SimStatement {
   return s;
 }
 
-export function simulateCustomPolicy(input: SimulateCustomPolicyInput): SimulatePolicyResponse {
-  if (!Array.isArray(input.PolicyInputList)) throw new AwsError('InvalidInput', 'PolicyInputList is required.');
+/** The request checks SimulateCustomPolicy and SimulatePrincipalPolicy share. */
+export function checkSimulationRequest(input: Pick<SimulateCustomPolicyInput, 'ActionNames' | 'PermissionsBoundaryPolicyInputList'>): void {
   if (!Array.isArray(input.ActionNames) || input.ActionNames.length === 0) throw new AwsError('InvalidInput', 'ActionNames is required.');
   for (const a of input.ActionNames) {
     if (a.includes('*') || a.includes('?') || !/^[A-Za-z0-9-]+:[A-Za-z0-9-]+$/.test(a)) throw new AwsError('InvalidInput', `Invalid action name: ${a}. Action names must have the form service:ActionName, without wildcards.`);
   }
+  if ((input.PermissionsBoundaryPolicyInputList ?? []).length > 1) throw new AwsError('InvalidInput', 'Only one permissions boundary policy can be simulated.');
+}
+
+export function simulateCustomPolicy(input: SimulateCustomPolicyInput): SimulatePolicyResponse {
+  if (!Array.isArray(input.PolicyInputList)) throw new AwsError('InvalidInput', 'PolicyInputList is required.');
+  checkSimulationRequest(input);
   const boundaries = input.PermissionsBoundaryPolicyInputList ?? [];
-  if (boundaries.length > 1) throw new AwsError('InvalidInput', 'Only one permissions boundary policy can be simulated.');
   if (input.ResourcePolicy !== undefined && !input.CallerArn) throw new AwsError('InvalidInput', 'CallerArn is required when ResourcePolicy is provided.');
 
   let principal: RequestPrincipal;
@@ -138,9 +144,26 @@ export function simulateCustomPolicy(input: SimulateCustomPolicyInput): Simulate
     ownerAccount = acct;
   }
 
-  const set: PolicySet = { identity: input.PolicyInputList.map((d, i) => loadInput(d, 'identity', `PolicyInputList.${i + 1}`)) };
-  if (boundaries[0] !== undefined) set.boundary = loadInput(boundaries[0], 'boundary', 'PermissionsBoundaryPolicyInputList.1');
-  if (input.ResourcePolicy !== undefined) set.resource = loadInput(input.ResourcePolicy, 'resource', 'ResourcePolicy', 'resource');
+  const set: PolicySet = { identity: input.PolicyInputList.map((d, i) => loadSimulationPolicy(d, 'identity', `PolicyInputList.${i + 1}`)) };
+  if (boundaries[0] !== undefined) set.boundary = loadSimulationPolicy(boundaries[0], 'boundary', 'PermissionsBoundaryPolicyInputList.1');
+  if (input.ResourcePolicy !== undefined) set.resource = loadSimulationPolicy(input.ResourcePolicy, 'resource', 'ResourcePolicy', 'resource');
+  const run: SimulationRun = { set, principal };
+  if (ownerAccount) run.ownerAccount = ownerAccount;
+  return runSimulation(run, input);
+}
+
+/** What one simulation evaluates: the policies, the simulated caller, the resources' owner. */
+export interface SimulationRun {
+  set: PolicySet;
+  principal: RequestPrincipal;
+  ownerAccount?: string;
+}
+
+/** Evaluates every action against every resource and pages the results (MaxItems / Marker). */
+export function runSimulation(
+  { set, principal, ownerAccount }: SimulationRun,
+  input: Pick<SimulateCustomPolicyInput, 'ActionNames' | 'ResourceArns' | 'ContextEntries' | 'MaxItems' | 'Marker'>,
+): SimulatePolicyResponse {
   const context = contextFrom(input.ContextEntries);
   const resources = input.ResourceArns && input.ResourceArns.length ? input.ResourceArns : undefined;
 

@@ -1,0 +1,25 @@
+/**
+ * The caller's policies, read from the store for each request. Parsing is memoised by document
+ * text (the engine then compiles each parsed model once), so a request costs a few indexed reads
+ * and no parsing once warm.
+ */
+import type { Caller } from '../domain/caller.js';
+import type { NamedPolicy, PolicySet } from '../policy/index.js';
+import { identityPolicySet } from '../services/iam/shared/identity-policies.js';
+import type { Store } from '../store/ports.js';
+import type { PolicySource } from './authorizer.js';
+
+export class StorePolicySource implements PolicySource {
+  constructor(private readonly store: Store) {}
+
+  async policiesFor(caller: Caller): Promise<PolicySet> {
+    if (caller.kind === 'root') return {};
+    const ids = await identityPolicySet(this.store, caller);
+    const set: PolicySet = { identity: ids.identity };
+    if (ids.boundary) set.boundary = ids.boundary;
+    if (caller.session) {
+      set.session = caller.session.policies.map((doc, i): NamedPolicy => ({ id: `session.${i + 1}`, policy: doc }));
+    }
+    return set;
+  }
+}

@@ -1,0 +1,66 @@
+/**
+ * Authentication: SigV4 over the raw request, the access key looked up in the store, the caller
+ * built from the key's owner. Long-term keys only here; session tokens come with STS.
+ */
+import { AwsError, type AwsErrorCode } from '../domain/aws-error.js';
+import type { Caller } from '../domain/caller.js';
+import { rootArn } from '../domain/arns.js';
+import { invalidClientTokenId, invalidSecurityToken, verifySignature, type ParsedAuth, type RawRequest, type SigV4Error } from '../sigv4/index.js';
+import type { AccessKeyRecord, Store } from '../store/ports.js';
+
+export function sigv4AwsError(e: SigV4Error<string>): AwsError {
+  const err = new AwsError(e.code as AwsErrorCode, e.message);
+  return err;
+}
+
+/** Resolves the owner of a long-term access key into a Caller. */
+export async function callerForAccessKey(store: Store, key: AccessKeyRecord): Promise<Caller | undefined> {
+  if (key.userName === undefined) {
+    const arn = rootArn(key.accountId);
+    return {
+      kind: 'root',
+      accountId: key.accountId,
+      principal: { type: 'Account', account: key.accountId, arn, id: key.accountId },
+      userId: key.accountId,
+      arn,
+      accessKeyId: key.accessKeyId,
+    };
+  }
+  const user = await store.users.get(key.accountId, key.userName);
+  if (!user) return undefined;
+  return {
+    kind: 'user',
+    accountId: key.accountId,
+    principal: { type: 'User', account: key.accountId, arn: user.arn, id: user.id },
+    userId: user.id,
+    arn: user.arn,
+    accessKeyId: key.accessKeyId,
+    userName: user.name,
+    tags: user.tags,
+  };
+}
+
+export interface AuthenticateDeps {
+  store: Store;
+  now: Date;
+  /** Session tokens (STS) resolve here; undefined until STS exists. */
+  resolveSessionToken?: (auth: ParsedAuth) => Promise<{ caller: Caller; secretAccessKey: string } | undefined>;
+}
+
+export async function authenticate(req: RawRequest, auth: ParsedAuth, deps: AuthenticateDeps): Promise<{ caller: Caller; key?: AccessKeyRecord }> {
+  if (auth.securityToken !== undefined) {
+    const session = deps.resolveSessionToken ? await deps.resolveSessionToken(auth) : undefined;
+    if (!session) throw sigv4AwsError(invalidSecurityToken());
+    const v = verifySignature(req, auth, session.secretAccessKey, deps.now);
+    if (!v.ok) throw sigv4AwsError(v.error);
+    return { caller: session.caller };
+  }
+  const key = await deps.store.accessKeys.get(auth.accessKeyId);
+  // INVARIANT: unknown, inactive and orphaned keys all answer the same error, after no secret work.
+  if (!key || key.status !== 'Active' || !auth.accessKeyId.startsWith('AKIA')) throw sigv4AwsError(invalidClientTokenId());
+  const v = verifySignature(req, auth, key.secretAccessKey, deps.now);
+  if (!v.ok) throw sigv4AwsError(v.error);
+  const caller = await callerForAccessKey(deps.store, key);
+  if (!caller) throw sigv4AwsError(invalidClientTokenId());
+  return { caller, key };
+}

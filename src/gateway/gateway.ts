@@ -1,0 +1,150 @@
+/**
+ * The request pipeline (DESIGN.md): route → parse → authenticate → authorize → operation →
+ * serialize. Each stage is a small function; this file only sequences them and maps errors.
+ */
+import type { Logger } from 'pino';
+import { Authorizer, callerContext } from '../authz/authorizer.js';
+import { AwsError } from '../domain/aws-error.js';
+import type { Caller } from '../domain/caller.js';
+import type { Clock } from '../domain/clock.js';
+import type { Random } from '../domain/random.js';
+import type { HttpRequest, HttpResponse } from '../http/server.js';
+import type { ContextValue } from '../policy/index.js';
+import {
+  decodeJsonRequest,
+  decodeQueryRequest,
+  encodeError,
+  encodeOutput,
+  isUnsignedOperation,
+  mergeParams,
+  parseQueryString,
+  SERVICES,
+  type Decoded,
+  type ServiceName,
+  type WireError,
+} from '../protocol/index.js';
+import type { Operation, OperationContext } from '../services/operation.js';
+import { missingAuthenticationToken, parseAuth, type RawRequest } from '../sigv4/index.js';
+import type { AccessKeyRecord, Store } from '../store/ports.js';
+import { authenticate, sigv4AwsError, type AuthenticateDeps } from './authenticate.js';
+import { requestKeys } from './request-keys.js';
+import { withStoredPaths } from './resource-paths.js';
+
+export interface GatewayDeps {
+  store: Store;
+  clock: Clock;
+  random: Random;
+  operations: Map<string, Operation<any, any>>;
+  authorizer: Authorizer;
+  logger: Logger;
+  /** Region reported when a request carries none (unsigned calls). */
+  defaultRegion: string;
+  resolveSessionToken?: AuthenticateDeps['resolveSessionToken'];
+}
+
+const KEY_LAST_USED_INTERVAL_MS = 60_000;
+
+function header(req: HttpRequest, name: string): string | undefined {
+  for (const [k, v] of req.headers) if (k.toLowerCase() === name) return v;
+  return undefined;
+}
+
+export class Gateway {
+  private readonly lastUsedWritten = new Map<string, number>();
+
+  constructor(private readonly deps: GatewayDeps) {}
+
+  async handle(req: HttpRequest): Promise<HttpResponse> {
+    if (req.path === '/_rolecall/health') {
+      return { status: 200, headers: { 'content-type': 'application/json' }, body: JSON.stringify({ status: 'ok' }) };
+    }
+    const requestId = this.deps.random.uuid();
+    const raw: RawRequest = { method: req.method, path: req.path, query: req.query, headers: req.headers, bodySha256Hex: req.bodySha256Hex };
+    let service: ServiceName | undefined;
+    try {
+      // 1. What the signature says (scope service, key id): no secrets yet.
+      const parsed = parseAuth(raw);
+      if (!parsed.ok) {
+        service = this.guessService(req);
+        throw sigv4AwsError(parsed.error);
+      }
+      const auth = parsed.auth;
+      // 2. Route and parse against the service model.
+      const decoded = this.decode(req, auth?.service);
+      service = decoded.service;
+      // 3. Authenticate (before reporting input errors, as AWS does).
+      const now = this.deps.clock.now();
+      let caller: Caller | undefined;
+      let key: AccessKeyRecord | undefined;
+      if (auth) {
+        const a = await authenticate(raw, auth, { store: this.deps.store, now, resolveSessionToken: this.deps.resolveSessionToken });
+        caller = a.caller;
+        key = a.key;
+      } else if (!(decoded.ok && isUnsignedOperation(SERVICES[decoded.service], decoded.operation))) {
+        throw sigv4AwsError(missingAuthenticationToken());
+      }
+      if (!decoded.ok) throw decoded.error;
+      const op = this.deps.operations.get(`${decoded.service}:${decoded.operation}`);
+      if (!op) throw new AwsError('NotImplemented', `Rolecall does not implement ${decoded.service}:${decoded.operation} yet.`);
+      const region = auth?.region ?? this.deps.defaultRegion;
+      const ctx: OperationContext = { store: this.deps.store, clock: this.deps.clock, random: this.deps.random, caller, requestId, region };
+      // 4. Authorize.
+      if ((op.auth ?? 'signed') === 'signed') {
+        if (!caller) throw sigv4AwsError(missingAuthenticationToken());
+        let resources: string[];
+        let opKeys: Record<string, ContextValue>;
+        if (op.resolveAuthorization) {
+          ({ resources, conditionKeys: opKeys } = await op.resolveAuthorization(decoded.input, ctx));
+        } else {
+          resources = await withStoredPaths(this.deps.store, await op.resources(decoded.input, ctx));
+          opKeys = (await op.conditionKeys?.(decoded.input, ctx)) ?? {};
+        }
+        const context = {
+          ...requestKeys({ now, sourceIp: req.remoteAddress, userAgent: header(req, 'user-agent'), secure: false, region }),
+          ...callerContext(caller, now),
+          ...opKeys,
+        };
+        await this.deps.authorizer.authorize({ caller, action: op.action ?? `${op.service}:${op.name}`, resources, context });
+      }
+      // 5. Run.
+      const output = await op.run(decoded.input, ctx);
+      if (key) this.noteKeyUsed(key, decoded.service, region, now);
+      return encodeOutput(decoded.service, decoded.operation, output ?? {}, requestId);
+    } catch (e) {
+      return this.errorResponse(service, e, requestId);
+    }
+  }
+
+  private decode(req: HttpRequest, signingService: string | undefined): Decoded {
+    const target = header(req, 'x-amz-target');
+    if (target !== undefined) return decodeJsonRequest(target, req.body.toString('utf8'));
+    const query = parseQueryString(req.query);
+    const contentType = header(req, 'content-type') ?? '';
+    const form = req.method === 'POST' && contentType.toLowerCase().startsWith('application/x-www-form-urlencoded') ? parseQueryString(req.body.toString('utf8')) : new Map<string, string>();
+    return decodeQueryRequest(mergeParams(query, form), signingService);
+  }
+
+  /** For errors before routing: JSON services are recognisable by their target header. */
+  private guessService(req: HttpRequest): ServiceName | undefined {
+    return header(req, 'x-amz-target') !== undefined ? 'cloudtrail' : undefined;
+  }
+
+  private errorResponse(service: ServiceName | undefined, e: unknown, requestId: string): HttpResponse {
+    let err: WireError;
+    if (e instanceof AwsError) err = { code: e.code, message: e.message, status: e.status, sender: e.sender };
+    else if (typeof e === 'object' && e !== null && typeof (e as WireError).code === 'string' && !(e instanceof Error)) err = e as WireError;
+    else {
+      this.deps.logger.error({ err: e, requestId }, 'internal error');
+      err = { code: service === 'iam' ? 'ServiceFailure' : 'InternalFailure', message: 'We encountered an internal error. Please try again.', status: 500, sender: false };
+    }
+    return encodeError(service, err, requestId);
+  }
+
+  /** Access-key last use, written at most once a minute per key (off the hot path). */
+  private noteKeyUsed(key: AccessKeyRecord, service: string, region: string, now: Date): void {
+    const last = this.lastUsedWritten.get(key.accessKeyId) ?? 0;
+    if (now.getTime() - last < KEY_LAST_USED_INTERVAL_MS) return;
+    this.lastUsedWritten.set(key.accessKeyId, now.getTime());
+    this.deps.store.accessKeys.update(key.accessKeyId, { lastUsed: { date: now, service, region } }).catch((err: unknown) => this.deps.logger.warn({ err }, 'could not record access key use'));
+  }
+}

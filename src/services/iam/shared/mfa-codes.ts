@@ -1,0 +1,32 @@
+/**
+ * One-time acceptance of an MFA code for an enabled device: what STS (AssumeRole /
+ * GetSessionToken with SerialNumber + TokenCode) needs. The TOTP maths is in totp.ts; this adds
+ * the store's replay guard.
+ *
+ * INVARIANT: a code's time step is accepted at most once per device (consumeTimeStep is atomic),
+ * so a token code seen once (EnableMFADevice included) never authenticates again.
+ */
+import type { MfaDeviceRecord, Store } from '../../../store/ports.js';
+import { verifyTotp } from './totp.js';
+
+export type MfaCodeResult =
+  | { ok: true; device: MfaDeviceRecord; step: number }
+  | { ok: false; reason: 'no-device' | 'not-enabled' | 'wrong-user' | 'invalid-code' | 'replayed' };
+
+/**
+ * Checks `code` for the device `serialNumber` of `accountId`, enabled for `userName` when given
+ * (case-insensitive), within ±`window` steps of `now`, and consumes its time step.
+ */
+export async function acceptMfaCode(
+  store: Store,
+  opts: { accountId: string; serialNumber: string; code: string; now: Date; userName?: string; window?: number },
+): Promise<MfaCodeResult> {
+  const device = await store.mfaDevices.get(opts.serialNumber);
+  if (!device || device.accountId !== opts.accountId) return { ok: false, reason: 'no-device' };
+  if (device.userName === undefined) return { ok: false, reason: 'not-enabled' };
+  if (opts.userName !== undefined && device.userName.toLowerCase() !== opts.userName.toLowerCase()) return { ok: false, reason: 'wrong-user' };
+  const step = verifyTotp(device.seed, opts.code, opts.now, opts.window ?? 1);
+  if (step === undefined) return { ok: false, reason: 'invalid-code' };
+  if (!(await store.mfaDevices.consumeTimeStep(device.serialNumber, step))) return { ok: false, reason: 'replayed' };
+  return { ok: true, device, step };
+}

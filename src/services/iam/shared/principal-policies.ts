@@ -1,0 +1,91 @@
+/**
+ * Inline policies and managed-policy attachments of users and groups (roles follow the same
+ * rules in the roles family): the aggregate inline size quota, the 10-attachments quota, the
+ * attachability of a managed policy and permissions-boundary ARNs, with IAM's error wording.
+ * https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_iam-quotas.html
+ */
+import { AwsError, noSuchEntity } from '../../../domain/aws-error.js';
+import { policySize } from '../../../policy/index.js';
+import type { ManagedPolicyRecord, PrincipalEntityType, Store } from '../../../store/ports.js';
+import { attachedPolicyShape, policyPathOf, type AttachedPolicyShape } from './entities.js';
+import { validatePolicyDocument } from './policy-document.js';
+
+export const INLINE_AGGREGATE_LIMIT: Record<PrincipalEntityType, number> = { user: 2048, group: 5120, role: 10240 };
+export const ATTACHED_POLICIES_QUOTA: Record<PrincipalEntityType, { max: number; quota: string }> = {
+  user: { max: 10, quota: 'PoliciesPerUser' },
+  group: { max: 10, quota: 'PoliciesPerGroup' },
+  role: { max: 10, quota: 'PoliciesPerRole' },
+};
+
+/**
+ * Stores an inline policy after checking its grammar and the owner's aggregate size (all inline
+ * policies together, the replaced one excluded), e.g. "Maximum policy size of 2048 bytes
+ * exceeded for user bob".
+ */
+export async function putInlinePolicy(store: Store, accountId: string, ownerType: PrincipalEntityType, ownerName: string, policyName: string, document: string): Promise<void> {
+  const limit = INLINE_AGGREGATE_LIMIT[ownerType];
+  const existing = await store.inlinePolicies.list(accountId, ownerType, ownerName);
+  const others = existing.filter((p) => p.policyName.toLowerCase() !== policyName.toLowerCase()).reduce((n, p) => n + policySize(p.document), 0);
+  if (others + policySize(document) > limit) {
+    throw new AwsError('LimitExceeded', `Maximum policy size of ${limit} bytes exceeded for ${ownerType} ${ownerName}`);
+  }
+  validatePolicyDocument(document, 'identity');
+  await store.inlinePolicies.put({ accountId, ownerType, ownerName, policyName, document });
+}
+
+export async function getInlinePolicy(store: Store, accountId: string, ownerType: PrincipalEntityType, ownerName: string, policyName: string): Promise<{ PolicyName: string; PolicyDocument: string }> {
+  const p = await store.inlinePolicies.get(accountId, ownerType, ownerName, policyName);
+  if (!p) throw noSuchEntity(`${ownerType} policy`, policyName);
+  return { PolicyName: p.policyName, PolicyDocument: p.document };
+}
+
+export async function deleteInlinePolicy(store: Store, accountId: string, ownerType: PrincipalEntityType, ownerName: string, policyName: string): Promise<void> {
+  if (!(await store.inlinePolicies.delete(accountId, ownerType, ownerName, policyName))) throw noSuchEntity(`${ownerType} policy`, policyName);
+}
+
+const POLICY_ARN_RE = /^arn:aws[a-z-]*:iam::(aws|\d{12}):policy\/(.+\/)?[\w+=,.@-]+$/;
+
+export function validatePolicyArn(arn: string): void {
+  if (!POLICY_ARN_RE.test(arn)) throw new AwsError('InvalidInput', `ARN ${arn} is not valid.`);
+}
+
+/** A managed policy this account may attach: its own or an AWS managed one. */
+export async function requireAttachablePolicy(store: Store, accountId: string, arn: string): Promise<ManagedPolicyRecord> {
+  validatePolicyArn(arn);
+  const p = await store.policies.get(arn);
+  if (!p || (p.accountId !== 'aws' && p.accountId !== accountId)) throw new AwsError('NoSuchEntity', `Policy ${arn} does not exist or is not attachable.`);
+  return p;
+}
+
+/** A managed policy usable as a permissions boundary (IAM's "Scope ARN" wording). */
+export async function requireBoundaryPolicy(store: Store, accountId: string, arn: string): Promise<ManagedPolicyRecord> {
+  validatePolicyArn(arn);
+  const p = await store.policies.get(arn);
+  if (!p || (p.accountId !== 'aws' && p.accountId !== accountId)) throw new AwsError('NoSuchEntity', `Scope ARN: ${arn} does not exist or is not attachable.`);
+  return p;
+}
+
+export async function attachManagedPolicy(store: Store, accountId: string, ownerType: PrincipalEntityType, ownerName: string, policyArn: string): Promise<void> {
+  await requireAttachablePolicy(store, accountId, policyArn);
+  const current = await store.attachments.listForEntity(accountId, ownerType, ownerName);
+  if (current.some((a) => a.policyArn === policyArn)) return; // attaching twice is a no-op in IAM
+  const q = ATTACHED_POLICIES_QUOTA[ownerType];
+  if (current.length >= q.max) throw new AwsError('LimitExceeded', `Cannot exceed quota for ${q.quota}: ${q.max}`);
+  await store.attachments.attach({ accountId, ownerType, ownerName, policyArn });
+}
+
+export async function detachManagedPolicy(store: Store, accountId: string, ownerType: PrincipalEntityType, ownerName: string, policyArn: string): Promise<void> {
+  validatePolicyArn(policyArn);
+  if (!(await store.attachments.detach({ accountId, ownerType, ownerName, policyArn }))) {
+    throw new AwsError('NoSuchEntity', `Policy ${policyArn} was not found.`);
+  }
+}
+
+/** Attached policies of an entity, optionally filtered by the policies' path prefix. */
+export async function listAttachedPolicies(store: Store, accountId: string, ownerType: PrincipalEntityType, ownerName: string, pathPrefix?: string): Promise<AttachedPolicyShape[]> {
+  const all = await store.attachments.listForEntity(accountId, ownerType, ownerName);
+  return all
+    .filter((a) => pathPrefix === undefined || policyPathOf(a.policyArn).startsWith(pathPrefix))
+    .map((a) => attachedPolicyShape(a.policyArn))
+    .sort((x, y) => x.PolicyName.localeCompare(y.PolicyName));
+}
