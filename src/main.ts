@@ -9,12 +9,14 @@ import type { Settings } from './config/config.js';
 import { systemClock, type Clock } from './domain/clock.js';
 import { cryptoRandom, type Random } from './domain/random.js';
 import { Gateway } from './gateway/gateway.js';
+import { sessionResolver } from './gateway/session-caller.js';
 import { listen, type Listening } from './http/server.js';
 import { ensureFirstAccount, type RootCredentials } from './services/accounts/accounts.js';
 import { operationRegistry } from './services/registry.js';
 import { loadOrCreateMasterKey } from './store/sealing.js';
 import { openSqliteStore } from './store/sqlite/index.js';
 import type { Store } from './store/ports.js';
+import { SessionTokenService } from './tokens/session-tokens.js';
 
 export interface RunningServer {
   url: string;
@@ -53,10 +55,13 @@ export async function startServer(settings: Settings, opts: { clock?: Clock; ran
     if (settings.rootAccessKeyId) accountOpts.rootAccessKeyId = settings.rootAccessKeyId;
     if (settings.rootSecretAccessKey) accountOpts.rootSecretAccessKey = settings.rootSecretAccessKey;
     const { credentials, created } = await ensureFirstAccount(store, random, clock, accountOpts);
+    const sessions = new SessionTokenService({ settings: store.settings, clock, random });
     const gateway = new Gateway({
       store,
       clock,
       random,
+      sessions,
+      resolveSessionToken: sessionResolver(sessions, store, () => Math.floor(clock.now().getTime() / 1000)),
       operations: operationRegistry(),
       authorizer: new Authorizer(new StorePolicySource(store)),
       logger,

@@ -17,7 +17,7 @@ const KIND_NAME: Record<PolicyKind, string> = {
 export function accessDeniedMessage(principalArn: string, action: string, resource: string, result: Pick<EvaluationResult, 'decision' | 'deniedBy'>): string {
   const kind = KIND_NAME[result.deniedBy ?? 'identity'];
   const head = `User: ${principalArn} is not authorized to perform: ${action} on resource: ${resource}`;
-  return result.decision === 'explicitDeny' ? `${head} with an explicit deny in a ${kind}` : `${head} because no ${kind} allows the ${action} action`;
+  return result.decision === 'explicitDeny' ? `${head} with an explicit deny in ${/^[aeiou]/.test(kind) ? 'an' : 'a'} ${kind}` : `${head} because no ${kind} allows the ${action} action`;
 }
 
 export function accessDenied(principalArn: string, action: string, resource: string, result: Pick<EvaluationResult, 'decision' | 'deniedBy'>): AwsError {

@@ -33,5 +33,7 @@ export interface Caller {
     /** Session policy documents (inline and managed), JSON text. */
     policies: string[];
     chainDepth: number;
+    /** ARN of the long-term identity at the start of a role chain. */
+    originalCaller: string;
   };
 }

@@ -5,8 +5,9 @@
 import { AwsError, type AwsErrorCode } from '../domain/aws-error.js';
 import type { Caller } from '../domain/caller.js';
 import { rootArn } from '../domain/arns.js';
-import { invalidClientTokenId, invalidSecurityToken, verifySignature, type ParsedAuth, type RawRequest, type SigV4Error } from '../sigv4/index.js';
+import { expiredToken, invalidClientTokenId, invalidSecurityToken, verifySignature, type ParsedAuth, type RawRequest, type SigV4Error } from '../sigv4/index.js';
 import type { AccessKeyRecord, Store } from '../store/ports.js';
+import type { SessionResolution } from './session-caller.js';
 
 export function sigv4AwsError(e: SigV4Error<string>): AwsError {
   const err = new AwsError(e.code as AwsErrorCode, e.message);
@@ -40,25 +41,32 @@ export async function callerForAccessKey(store: Store, key: AccessKeyRecord): Pr
   };
 }
 
+/** STS honours a presigned URL for 15 minutes whatever X-Amz-Expires says. */
+function stsOptions(auth: ParsedAuth) {
+  return auth.service === 'sts' ? { presignedMaxAgeSeconds: 900 } : {};
+}
+
 export interface AuthenticateDeps {
   store: Store;
   now: Date;
   /** Session tokens (STS) resolve here; undefined until STS exists. */
-  resolveSessionToken?: (auth: ParsedAuth) => Promise<{ caller: Caller; secretAccessKey: string } | undefined>;
+  resolveSessionToken?: (auth: ParsedAuth) => Promise<SessionResolution>;
 }
 
 export async function authenticate(req: RawRequest, auth: ParsedAuth, deps: AuthenticateDeps): Promise<{ caller: Caller; key?: AccessKeyRecord }> {
   if (auth.securityToken !== undefined) {
     const session = deps.resolveSessionToken ? await deps.resolveSessionToken(auth) : undefined;
-    if (!session) throw sigv4AwsError(invalidSecurityToken());
-    const v = verifySignature(req, auth, session.secretAccessKey, deps.now);
+    if (!session || !auth.accessKeyId.startsWith('ASIA')) throw sigv4AwsError(invalidSecurityToken());
+    // 'expired' is only ever reported for a token that unsealed (authentic), never for a forgery.
+    if (session === 'expired') throw sigv4AwsError(expiredToken());
+    const v = verifySignature(req, auth, session.secretAccessKey, deps.now, stsOptions(auth));
     if (!v.ok) throw sigv4AwsError(v.error);
     return { caller: session.caller };
   }
   const key = await deps.store.accessKeys.get(auth.accessKeyId);
   // INVARIANT: unknown, inactive and orphaned keys all answer the same error, after no secret work.
   if (!key || key.status !== 'Active' || !auth.accessKeyId.startsWith('AKIA')) throw sigv4AwsError(invalidClientTokenId());
-  const v = verifySignature(req, auth, key.secretAccessKey, deps.now);
+  const v = verifySignature(req, auth, key.secretAccessKey, deps.now, stsOptions(auth));
   if (!v.ok) throw sigv4AwsError(v.error);
   const caller = await callerForAccessKey(deps.store, key);
   if (!caller) throw sigv4AwsError(invalidClientTokenId());

@@ -26,6 +26,7 @@ import {
 import type { Operation, OperationContext } from '../services/operation.js';
 import { missingAuthenticationToken, parseAuth, type RawRequest } from '../sigv4/index.js';
 import type { AccessKeyRecord, Store } from '../store/ports.js';
+import type { SessionIssuer } from '../tokens/claims.js';
 import { authenticate, sigv4AwsError, type AuthenticateDeps } from './authenticate.js';
 import { requestKeys } from './request-keys.js';
 import { withStoredPaths } from './resource-paths.js';
@@ -40,6 +41,7 @@ export interface GatewayDeps {
   /** Region reported when a request carries none (unsigned calls). */
   defaultRegion: string;
   resolveSessionToken?: AuthenticateDeps['resolveSessionToken'];
+  sessions?: SessionIssuer;
 }
 
 const KEY_LAST_USED_INTERVAL_MS = 60_000;
@@ -87,7 +89,12 @@ export class Gateway {
       const op = this.deps.operations.get(`${decoded.service}:${decoded.operation}`);
       if (!op) throw new AwsError('NotImplemented', `Rolecall does not implement ${decoded.service}:${decoded.operation} yet.`);
       const region = auth?.region ?? this.deps.defaultRegion;
-      const ctx: OperationContext = { store: this.deps.store, clock: this.deps.clock, random: this.deps.random, caller, requestId, region };
+      const requestContext: Record<string, ContextValue> = {
+        ...requestKeys({ now, sourceIp: req.remoteAddress, userAgent: header(req, 'user-agent'), secure: false, region }),
+        ...(caller ? callerContext(caller, now) : {}),
+      };
+      const ctx: OperationContext = { store: this.deps.store, clock: this.deps.clock, random: this.deps.random, caller, requestId, region, authorizer: this.deps.authorizer, requestContext };
+      if (this.deps.sessions) ctx.sessions = this.deps.sessions;
       // 4. Authorize.
       if ((op.auth ?? 'signed') === 'signed') {
         if (!caller) throw sigv4AwsError(missingAuthenticationToken());
@@ -99,11 +106,7 @@ export class Gateway {
           resources = await withStoredPaths(this.deps.store, await op.resources(decoded.input, ctx));
           opKeys = (await op.conditionKeys?.(decoded.input, ctx)) ?? {};
         }
-        const context = {
-          ...requestKeys({ now, sourceIp: req.remoteAddress, userAgent: header(req, 'user-agent'), secure: false, region }),
-          ...callerContext(caller, now),
-          ...opKeys,
-        };
+        const context = { ...requestContext, ...opKeys };
         await this.deps.authorizer.authorize({ caller, action: op.action ?? `${op.service}:${op.name}`, resources, context });
       }
       // 5. Run.

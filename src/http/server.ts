@@ -41,7 +41,10 @@ function headerPairs(raw: string[]): Array<[string, string]> {
 
 function send(res: ServerResponse, r: HttpResponse): void {
   const body = typeof r.body === 'string' ? Buffer.from(r.body, 'utf8') : r.body;
-  res.writeHead(r.status, { ...r.headers, 'content-length': String(body.length) });
+  // The listener owns Content-Length: drop any the handler set (in any case), or node sends two.
+  const headers: Record<string, string> = {};
+  for (const [k, v] of Object.entries(r.headers)) if (k.toLowerCase() !== 'content-length') headers[k] = v;
+  res.writeHead(r.status, { ...headers, 'content-length': String(body.length) });
   res.end(body);
 }
 

@@ -8,8 +8,10 @@
 import type { Caller } from '../domain/caller.js';
 import type { Clock } from '../domain/clock.js';
 import type { Random } from '../domain/random.js';
+import type { Authorizer } from '../authz/authorizer.js';
 import type { ContextValue } from '../policy/index.js';
 import type { Store } from '../store/ports.js';
+import type { SessionIssuer } from '../tokens/claims.js';
 
 export type ServiceName = 'iam' | 'sts' | 'cloudtrail';
 
@@ -22,6 +24,12 @@ export interface OperationContext {
   requestId: string;
   /** The region from the request's signature scope (IAM is global; STS answers per region). */
   region: string;
+  /** For operations that authorize themselves (sts:AssumeRole* with the trust policy). */
+  authorizer?: Authorizer;
+  /** Request-wide and caller condition keys (aws:SourceIp, aws:CurrentTime, aws:PrincipalArn, ...). */
+  requestContext?: Record<string, ContextValue>;
+  /** Mints temporary credentials (STS). */
+  sessions?: SessionIssuer;
 }
 
 export interface Operation<I = Record<string, unknown>, O = Record<string, unknown>> {

@@ -10,6 +10,7 @@ import { roleOperations } from './iam/roles.js';
 import { simulateOperations } from './iam/simulate.js';
 import { userOperations } from './iam/users.js';
 import type { Operation } from './operation.js';
+import { assumeRole } from './sts/assume-role.js';
 import { stsCallerOperations } from './sts/caller.js';
 
 export const ALL_OPERATIONS: Operation<any, any>[] = [
@@ -24,6 +25,7 @@ export const ALL_OPERATIONS: Operation<any, any>[] = [
   ...instanceProfileOperations,
   ...accountOperations,
   ...stsCallerOperations,
+  assumeRole,
 ];
 
 export function operationRegistry(ops: Operation<any, any>[] = ALL_OPERATIONS): Map<string, Operation<any, any>> {

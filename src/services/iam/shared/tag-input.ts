@@ -41,6 +41,7 @@ export function validateTagList(tags: unknown, keyCase: TagKeyCase, required = f
   const seen = new Set<string>();
   const out: Tag[] = [];
   for (const t of list as Tag[]) {
+    if (t.Key.toLowerCase().startsWith('aws:')) throw new AwsError('InvalidInput', 'User-defined tag keys can\'t start with "aws:". This prefix is reserved for AWS tags.');
     const k = norm(t.Key, keyCase);
     if (seen.has(k)) {
       throw new AwsError('InvalidInput', keyCase === 'insensitive' ? 'Duplicate tag keys found. Please note that Tag keys are case insensitive.' : 'Duplicate tag keys found.');

@@ -1,0 +1,11 @@
+await show('gci', sts.call('GetCallerIdentity'));
+await show('create', iam.call('CreateRole', { RoleName: 'r1', AssumeRolePolicyDocument: TRUST_EC2, Tags: [{Key:'a',Value:'b'}] }));
+await show('get', iam.call('GetRole', { RoleName: 'r1' }));
+await show('bad name', iam.call('CreateRole', { RoleName: 'r 1', AssumeRolePolicyDocument: TRUST_EC2 }));
+await show('msd', iam.call('CreateRole', { RoleName: 'r2', AssumeRolePolicyDocument: TRUST_EC2, MaxSessionDuration: 3599 }));
+await show('msd', iam.call('CreateRole', { RoleName: 'r2', AssumeRolePolicyDocument: TRUST_EC2, MaxSessionDuration: 43201 }));
+await show('dup', iam.call('CreateRole', { RoleName: 'R1', AssumeRolePolicyDocument: TRUST_EC2 }));
+await show('nope', iam.call('GetRole', { RoleName: 'nope' }));
+await show('badprincipal', iam.call('CreateRole', { RoleName: 'r3', AssumeRolePolicyDocument: doc([{Effect:'Allow',Principal:{AWS:`arn:aws:iam::${s.accountId}:role/nope`},Action:'sts:AssumeRole'}]) }));
+await show('malformed', iam.call('CreateRole', { RoleName: 'r3', AssumeRolePolicyDocument: '{' }));
+await show('list', iam.call('ListRoles', { MaxItems: 1 }));

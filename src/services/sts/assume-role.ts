@@ -1,0 +1,179 @@
+/**
+ * sts:AssumeRole, as the STS API reference and the IAM user guide document it: the role's trust
+ * policy is the resource policy of the request, evaluated with the caller's identity policies;
+ * ExternalId, MFA, session policies, session tags, source identity, role chaining.
+ * https://docs.aws.amazon.com/STS/latest/APIReference/API_AssumeRole.html
+ */
+import { assumedRoleArn } from '../../domain/arns.js';
+import { AwsError } from '../../domain/aws-error.js';
+import type { Caller } from '../../domain/caller.js';
+import type { ContextValue } from '../../policy/index.js';
+import type { RoleRecord, Tag } from '../../store/ports.js';
+import { acceptMfaCode } from '../iam/shared/mfa-codes.js';
+import { validatePolicyDocument } from '../iam/shared/policy-document.js';
+import { effectiveTrustPolicy } from '../iam/shared/trust-principals.js';
+import { defineOperation, type OperationContext } from '../operation.js';
+import { packedPolicySizePercent } from '../../tokens/packed-size.js';
+import { resolveSessionTags } from './session-tags.js';
+
+export interface AssumeRoleInput {
+  RoleArn: string;
+  RoleSessionName: string;
+  PolicyArns?: Array<{ arn?: string }>;
+  Policy?: string;
+  DurationSeconds?: number;
+  Tags?: Tag[];
+  TransitiveTagKeys?: string[];
+  ExternalId?: string;
+  SerialNumber?: string;
+  TokenCode?: string;
+  SourceIdentity?: string;
+}
+
+const ROLE_ARN_RE = /^arn:aws:iam::(\d{12}):role(\/(?:[\u0021-\u007E]*\/)?)?([\w+=,.@-]+)$/;
+const CHAINED_MAX_SECONDS = 3600;
+
+/** Plain AccessDenied as STS words it for AssumeRole. */
+function denied(caller: Caller, roleArn: string, action = 'sts:AssumeRole'): AwsError {
+  return new AwsError('AccessDenied', `User: ${caller.arn} is not authorized to perform: ${action} on resource: ${roleArn}`);
+}
+
+async function findRole(ctx: OperationContext, roleArn: string): Promise<RoleRecord | undefined> {
+  const m = ROLE_ARN_RE.exec(roleArn);
+  if (!m) return undefined;
+  const role = await ctx.store.roles.get(m[1] as string, m[3] as string);
+  // The ARN must name the role exactly: path and case included.
+  return role && role.arn === roleArn ? role : undefined;
+}
+
+async function sessionPolicies(ctx: OperationContext, role: RoleRecord, input: AssumeRoleInput): Promise<string[]> {
+  const docs: string[] = [];
+  if (input.Policy !== undefined) {
+    validatePolicyDocument(input.Policy, 'session');
+    docs.push(input.Policy);
+  }
+  const arns = (input.PolicyArns ?? []).map((p) => p.arn ?? '');
+  if (arns.length > 10) throw new AwsError('ValidationError', "1 validation error detected: Value at 'policyArns' failed to satisfy constraint: Member must have length less than or equal to 10");
+  for (const arn of arns) {
+    const p = await ctx.store.policies.get(arn);
+    if (!p || (p.accountId !== role.accountId && p.accountId !== 'aws')) throw new AwsError('InvalidParameterValue', `The policy ARN ${arn} is not valid: session policies must be managed policies in the role's account.`);
+    const v = await ctx.store.policies.getVersion(arn, p.defaultVersionId);
+    if (!v) throw new AwsError('InvalidParameterValue', `The policy ARN ${arn} is not valid.`);
+    docs.push(v.document);
+  }
+  const plaintext = (input.Policy?.length ?? 0) + arns.join('').length;
+  if (plaintext > 2048) throw new AwsError('ValidationError', "1 validation error detected: Value at 'policy' failed to satisfy constraint: Member must have length less than or equal to 2048");
+  return docs;
+}
+
+export const assumeRole = defineOperation<AssumeRoleInput, Record<string, unknown>>({
+  service: 'sts',
+  name: 'AssumeRole',
+  // Authorized inside run(): the trust policy is the resource policy of this request.
+  auth: 'signed-unauthorized',
+  resources: (input) => [input.RoleArn],
+  async run(input, ctx) {
+    const caller = ctx.caller;
+    if (!caller || !ctx.authorizer || !ctx.sessions) throw new AwsError('InternalFailure', 'AssumeRole is not wired');
+    if (caller.kind === 'root') throw new AwsError('AccessDenied', 'Roles may not be assumed by root accounts.');
+    if (caller.kind === 'federated-user') throw denied(caller, input.RoleArn);
+    const role = await findRole(ctx, input.RoleArn);
+    if (!role) throw denied(caller, input.RoleArn);
+    const now = ctx.clock.now();
+    const parent = caller.session;
+
+    // MFA: the code is checked against the caller's own enabled virtual device, once.
+    let mfaAt: Date | undefined;
+    if (input.SerialNumber !== undefined || input.TokenCode !== undefined) {
+      if (input.SerialNumber === undefined || input.TokenCode === undefined) {
+        throw new AwsError('AccessDenied', 'MultiFactorAuthentication failed, unable to validate MFA code. Please verify your MFA serial number is valid and associated with this user.');
+      }
+      const r = await acceptMfaCode(ctx.store, { accountId: caller.accountId, serialNumber: input.SerialNumber, code: input.TokenCode, now, ...(caller.userName ? { userName: caller.userName } : {}) });
+      if (!r.ok) {
+        throw new AwsError('AccessDenied', r.reason === 'invalid-code' || r.reason === 'replayed'
+          ? 'MultiFactorAuthentication failed with invalid MFA one time pass code.'
+          : 'MultiFactorAuthentication failed, unable to validate MFA code. Please verify your MFA serial number is valid and associated with this user.');
+      }
+      mfaAt = now;
+    }
+
+    const tags = resolveSessionTags(input.Tags, input.TransitiveTagKeys, parent ? { tags: parent.tags, transitiveTagKeys: parent.transitiveTagKeys } : undefined);
+    if (parent?.sourceIdentity !== undefined && input.SourceIdentity !== undefined && input.SourceIdentity !== parent.sourceIdentity) {
+      throw new AwsError('AccessDenied', `User: ${caller.arn} is not authorized to perform: sts:SetSourceIdentity on resource: ${input.RoleArn}: the source identity of a session cannot be changed`);
+    }
+    const sourceIdentity = input.SourceIdentity ?? parent?.sourceIdentity;
+    if (input.SourceIdentity?.toLowerCase().startsWith('aws:')) throw new AwsError('ValidationError', 'SourceIdentity must not start with aws:');
+
+    // The request context of the assume call.
+    const context: Record<string, ContextValue> = { ...(ctx.requestContext ?? {}) };
+    context['sts:RoleSessionName'] = input.RoleSessionName;
+    if (input.ExternalId !== undefined) context['sts:ExternalId'] = input.ExternalId;
+    if (input.SourceIdentity !== undefined) context['sts:SourceIdentity'] = input.SourceIdentity;
+    if (mfaAt) {
+      context['aws:MultiFactorAuthPresent'] = 'true';
+      context['aws:MultiFactorAuthAge'] = '0';
+    }
+    for (const t of role.tags) context[`aws:ResourceTag/${t.Key}`] = t.Value;
+    // Transitive tags of the caller replace matching role tags as ResourceTag values.
+    if (parent) for (const t of parent.tags) if (parent.transitiveTagKeys.some((k) => k.toLowerCase() === t.Key.toLowerCase())) context[`aws:ResourceTag/${t.Key}`] = t.Value;
+    if (input.Tags && input.Tags.length) {
+      context['aws:TagKeys'] = input.Tags.map((t) => t.Key);
+      for (const t of input.Tags) context[`aws:RequestTag/${t.Key}`] = t.Value;
+    }
+    if (input.TransitiveTagKeys && input.TransitiveTagKeys.length) context['sts:TransitiveTagKeys'] = input.TransitiveTagKeys;
+
+    const trust = { id: `${role.arn}#trust`, policy: await effectiveTrustPolicy(role, ctx.store), sourceType: 'role-trust' };
+    const authorize = async (action: string) => {
+      try {
+        await ctx.authorizer!.authorize({ caller, action, resources: [role.arn], context, resourcePolicy: trust, resourceType: 'trust' });
+      } catch (e) {
+        if (e instanceof AwsError && e.code === 'AccessDenied') throw denied(caller, input.RoleArn, action);
+        throw e;
+      }
+    };
+    await authorize('sts:AssumeRole');
+    if (input.Tags && input.Tags.length) await authorize('sts:TagSession');
+    if (input.SourceIdentity !== undefined) await authorize('sts:SetSourceIdentity');
+
+    // Duration: the role's maximum, and one hour when chaining.
+    const duration = input.DurationSeconds ?? 3600;
+    const chained = caller.kind === 'assumed-role';
+    if (chained && duration > CHAINED_MAX_SECONDS) {
+      throw new AwsError('ValidationError', 'The requested DurationSeconds exceeds the 1 hour session limit for roles assumed by role chaining.');
+    }
+    if (duration > role.maxSessionDuration) {
+      throw new AwsError('ValidationError', 'The requested DurationSeconds exceeds the MaxSessionDuration set for this role.');
+    }
+
+    const policies = await sessionPolicies(ctx, role, input);
+    const packed = policies.length || tags.tags.length ? packedPolicySizePercent(policies, tags.tags) : undefined;
+    if (packed !== undefined && packed > 100) throw new AwsError('PackedPolicyTooLarge', `Packed policy consumes ${packed}% of allotted space, please use smaller policy.`);
+
+    const issuedAt = Math.floor(now.getTime() / 1000);
+    const creds = await ctx.sessions.issue({
+      kind: 'assumed-role',
+      accountId: role.accountId,
+      issuedAt,
+      expiresAt: issuedAt + duration,
+      roleArn: role.arn,
+      roleId: role.id,
+      roleName: role.name,
+      sessionName: input.RoleSessionName,
+      ...(mfaAt ? { mfaAuthenticatedAt: issuedAt } : {}),
+      ...(sourceIdentity !== undefined ? { sourceIdentity } : {}),
+      tags: tags.tags,
+      transitiveTagKeys: tags.transitiveTagKeys,
+      sessionPolicies: policies,
+      chainDepth: parent ? (caller.kind === 'assumed-role' ? parent.chainDepth + 1 : parent.chainDepth) : 0,
+      originalCaller: caller.session?.originalCaller ?? caller.arn,
+    });
+    await ctx.store.roles.update(role.accountId, role.name, { lastUsed: { date: now, region: ctx.region } });
+    const out: Record<string, unknown> = {
+      Credentials: creds,
+      AssumedRoleUser: { AssumedRoleId: `${role.id}:${input.RoleSessionName}`, Arn: assumedRoleArn(role.accountId, role.name, input.RoleSessionName) },
+    };
+    if (packed !== undefined) out.PackedPolicySize = packed;
+    if (sourceIdentity !== undefined) out.SourceIdentity = sourceIdentity;
+    return out;
+  },
+});
