@@ -1,11 +1,12 @@
 // One engine x one workload per process (clean JIT state, clean RSS figures); prints one JSON line.
-// usage: node --expose-gc bench/bench-engine.mjs <engine> <W1|W2|W2x10> [seconds=3] [warmupSeconds=1]
+// usage: node --expose-gc bench/bench-engine.mjs <engine> <W1|W2|W2x10|W2x10-idle> [seconds=3] [warmupSeconds=1]
 // run.mjs pins it to one core:  taskset -c 0 node --expose-gc bench/bench-engine.mjs rolecall W1
 //
 // Phases, all after setup():
 //  1. warmup      : calls for warmupSeconds, results discarded (JIT, caches);
 //  2. throughput  : calls for `seconds`, the clock read once per batch of BATCH calls, so timer
-//                   overhead does not count against fast engines -> decisions_per_s;
+//                   overhead does not count against fast engines -> decisions_per_s (wall clock),
+//                   plus cpu_share (process CPU time / wall time: < 1 means the core was shared);
 //  3. latency     : calls for latencySeconds with a clock read around every call -> p50/p99/mean µs
 //                   (these include ~2 performance.now() calls, tens of ns).
 import { readFileSync } from 'node:fs';
@@ -19,7 +20,7 @@ if (!ENGINES[engine]) {
 }
 const SECONDS = Number(secArg || 3);
 const WARMUP = Number(warmArg || 1);
-const LATENCY_SECONDS = Number(process.env.BENCH_LATENCY_SECONDS || Math.max(0.5, Math.min(1.5, SECONDS / 2)));
+const LATENCY_SECONDS = Number(process.env.BENCH_LATENCY_SECONDS || Math.max(0.5, Math.min(1, SECONDS / 3)));
 const MAX_SAMPLES = 4_000_000;
 const BATCH = 64;
 
@@ -94,8 +95,29 @@ async function latency(seconds) {
   return lat.subarray(0, n).sort();
 }
 
+// BENCH_CPU_PROF=file.cpuprofile: V8 CPU profile of the throughput phase only (not setup/warmup).
+const profOut = process.env.BENCH_CPU_PROF;
+let session;
+const post = (method, params) => new Promise((res, rej) => session.post(method, params, (e, r) => (e ? rej(e) : res(r))));
+
 await throughput(WARMUP);
+if (profOut) {
+  const { Session } = await import('node:inspector');
+  session = new Session();
+  session.connect();
+  await post('Profiler.enable');
+  await post('Profiler.setSamplingInterval', { interval: 100 });
+  await post('Profiler.start');
+}
+const cpu0 = process.cpuUsage();
 const { n, elapsed, mix } = await throughput(SECONDS);
+const cpu = process.cpuUsage(cpu0);
+const cpuSeconds = (cpu.user + cpu.system) / 1e6;
+if (profOut) {
+  const { profile } = await post('Profiler.stop');
+  (await import('node:fs')).writeFileSync(profOut, JSON.stringify(profile));
+  session.disconnect();
+}
 const sorted = await latency(LATENCY_SECONDS);
 const m = sorted.length;
 const pct = (p) => sorted[Math.min(m - 1, Math.floor((p / 100) * m))] * 1000; // µs
@@ -111,6 +133,10 @@ console.log(JSON.stringify({
   decisions: n,
   seconds: Math.round(elapsed) / 1000,
   decisions_per_s: Math.round((n / elapsed) * 1000),
+  // Share of the timed wall-clock this process was on a CPU: well below 1 means something else
+  // ran on the pinned core and decisions_per_s is pessimistic (decisions_per_cpu_s less so).
+  cpu_share: +(cpuSeconds / (elapsed / 1000)).toFixed(3),
+  decisions_per_cpu_s: Math.round(n / cpuSeconds),
   latency_samples: m,
   p50_us: +pct(50).toFixed(2),
   p99_us: +pct(99).toFixed(2),

@@ -15,7 +15,7 @@ import { ACCOUNT, W1_POLICY, W1_REQUEST, buildW2, policyToCedar, cedarRequest, c
 
 // ------------------------------------------------------------------------------ workloads
 
-export const WORKLOADS = ['W1', 'W2', 'W2x10'];
+export const WORKLOADS = ['W1', 'W2', 'W2x10', 'W2x10-idle'];
 
 export function loadWorkload(name) {
   if (name === 'W1') {
@@ -26,11 +26,17 @@ export function loadWorkload(name) {
       principalScope: () => 'principal',
     };
   }
-  // W2: 200 roles (the anchors' W2). W2x10: the same generator with 10x the roles (2,000), to show
-  // that per-decision cost does not grow with the number of roles loaded.
-  if (name === 'W2' || name === 'W2x10') {
-    const w = name === 'W2' ? buildW2() : buildW2({ roles: 2000, requests: 20000 });
-    return { name, ...w, principalScope: (role) => `principal == Role::"${role.name}"` };
+  // W2: 200 roles (the anchors' W2).
+  // W2x10: the same generator with 10x the roles (2,000) and requests spread over all of them, so
+  //   10x the policies are loaded AND touched (the working set no longer fits in CPU caches).
+  // W2x10-idle: the 2,000 roles of W2x10 loaded, but W2's exact 20,000 requests, which only touch
+  //   the first 200 (buildW2 generates roles first from the seed, so roles 0..199 are W2's roles,
+  //   identical): isolates the cost of the lookup from the cost of a bigger working set.
+  const scope = (role) => `principal == Role::"${role.name}"`;
+  if (name === 'W2') return { name, ...buildW2(), principalScope: scope };
+  if (name === 'W2x10') return { name, ...buildW2({ roles: 2000, requests: 20000 }), principalScope: scope };
+  if (name === 'W2x10-idle') {
+    return { name, roles: buildW2({ roles: 2000, requests: 0 }).roles, requests: buildW2().requests, principalScope: scope };
   }
   throw new Error('unknown workload ' + name);
 }
@@ -179,7 +185,7 @@ export async function iamsimOverall(w, i) {
 
 /** Engines and the workloads each one runs in `npm run bench`. */
 export const PLAN = [
-  ['rolecall', ['W1', 'W2', 'W2x10']],
+  ['rolecall', ['W1', 'W2', 'W2x10', 'W2x10-idle']],
   ['rolecall-explain', ['W1', 'W2']],
   ['cedar-preparsed-perrole', ['W1', 'W2']],
   ['iamsim-unsafe', ['W1', 'W2']],
