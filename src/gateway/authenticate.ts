@@ -43,7 +43,7 @@ export async function callerForAccessKey(store: Store, key: AccessKeyRecord): Pr
 
 /** STS honours a presigned URL for 15 minutes whatever X-Amz-Expires says. */
 function stsOptions(auth: ParsedAuth) {
-  return auth.service === 'sts' ? { presignedMaxAgeSeconds: 900 } : {};
+  return auth.service === 'sts' ? { presignedLifetimeSeconds: 900 } : {};
 }
 
 export interface AuthenticateDeps {

@@ -92,8 +92,12 @@ export interface VerifyOptions {
   readonly maxSkewSeconds?: number;
   /**
    * Optional cap on a presigned URL's life, counted from X-Amz-Date, in seconds. Unset: the URL
-   * lives for its X-Amz-Expires. AWS STS itself ignores X-Amz-Expires and allows 15 minutes
-   * (aws/aws-sdk-go#2167, aws/aws-sdk-ruby#2887); set 900 for that behaviour.
+   * lives for its X-Amz-Expires.
    */
   readonly presignedMaxAgeSeconds?: number;
+  /**
+   * A fixed presigned-URL life that replaces X-Amz-Expires: AWS STS ignores X-Amz-Expires and
+   * allows 15 minutes (aws/aws-sdk-go#2167, aws/aws-sdk-ruby#2887); set 900 for that behaviour.
+   */
+  readonly presignedLifetimeSeconds?: number;
 }

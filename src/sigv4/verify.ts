@@ -27,7 +27,8 @@ const skewText = (s: number): string => (s % 60 === 0 ? `${s / 60} min.` : `${s}
 /**
  * Clock checks. Header auth: X-Amz-Date within ±maxSkew of `now`. Presigned: not before
  * X-Amz-Date − maxSkew, and not after X-Amz-Date + X-Amz-Expires (capped by
- * `presignedMaxAgeSeconds`); without X-Amz-Expires the header rule applies, as STS does.
+ * `presignedMaxAgeSeconds`, replaced by `presignedLifetimeSeconds` for STS); without
+ * X-Amz-Expires the header rule applies, as STS does.
  * Wording: aws/aws-cli#6676 (STS GetCallerIdentity: "SignatureDoesNotMatch ... Signature expired:
  * 20220127T001427Z is now earlier than 20220127T014428Z (20220127T015928Z - 15 min.)"),
  * serverless/enterprise#11 ("Signature not yet current: ... is still later than ... (... + 5 min.)"),
@@ -49,7 +50,8 @@ export function checkRequestTime(auth: ParsedAuth, now: Date, opts: VerifyOption
   }
   if (auth.presigned && auth.expiresSeconds !== undefined) {
     const cap = opts.presignedMaxAgeSeconds;
-    const life = cap !== undefined && cap < auth.expiresSeconds ? cap : auth.expiresSeconds;
+    const declared = opts.presignedLifetimeSeconds ?? auth.expiresSeconds;
+    const life = cap !== undefined && cap < declared ? cap : declared;
     if (nowMs > t + life * 1000) return { ok: false, error: sigv4Error('AccessDenied', SIGV4_MESSAGES.presignedExpired) };
     return OK;
   }
