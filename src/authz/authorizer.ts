@@ -23,13 +23,26 @@ export interface AuthorizeRequest {
   resourceType?: 'resource' | 'trust';
 }
 
-/** The context keys that describe the caller (principal keys, session facts). */
+/** ISO 8601 without fractional seconds, as AWS writes date context keys (2014-05-07T23:47:00Z). */
+const isoSeconds = (d: Date) => d.toISOString().replace(/\.\d{3}Z$/, 'Z');
+
+/**
+ * The context keys that describe the caller (principal keys, session facts), as the global
+ * condition keys page defines them (iam-semantics §11, §13):
+ * - aws:TokenIssueTime, aws:MultiFactorAuthPresent: temporary credentials only (every session
+ *   kind: role sessions, GetSessionToken, GetFederationToken). For long-term access keys both are
+ *   ABSENT, which is what makes `BoolIfExists` differ from `Bool` for MFA checks.
+ * - aws:MultiFactorAuthAge: only when MFA authenticated the session (seconds since then).
+ * - aws:SourceIdentity: every request of a session that has one (it persists through chaining).
+ * - aws:PrincipalTag/k: the caller's tags (user tags; role tags overridden by session tags;
+ *   for a federated user, the federating user's tags overridden by the session tags).
+ */
 export function callerContext(caller: Caller, now: Date): Record<string, ContextValue> {
   const c: Record<string, ContextValue> = principalContext(caller.principal);
   for (const t of caller.tags ?? []) c[`aws:PrincipalTag/${t.Key}`] = t.Value;
   const s = caller.session;
   if (s) {
-    c['aws:TokenIssueTime'] = s.issuedAt.toISOString();
+    c['aws:TokenIssueTime'] = isoSeconds(s.issuedAt);
     c['aws:MultiFactorAuthPresent'] = s.mfaAuthenticatedAt ? 'true' : 'false';
     if (s.mfaAuthenticatedAt) c['aws:MultiFactorAuthAge'] = String(Math.max(0, Math.floor((now.getTime() - s.mfaAuthenticatedAt.getTime()) / 1000)));
     if (s.sourceIdentity) c['aws:SourceIdentity'] = s.sourceIdentity;

@@ -9,12 +9,19 @@ import { identityPolicySet } from '../services/iam/shared/identity-policies.js';
 import type { Store } from '../store/ports.js';
 import type { PolicySource } from './authorizer.js';
 
+const ROOT_EQUIVALENT: NamedPolicy = {
+  id: 'root-user',
+  policy: { Version: '2012-10-17', Statement: [{ Effect: 'Allow', Action: '*', Resource: '*' }] },
+};
+
 export class StorePolicySource implements PolicySource {
   constructor(private readonly store: Store) {}
 
   async policiesFor(caller: Caller): Promise<PolicySet> {
     if (caller.kind === 'root') return {};
-    const ids = await identityPolicySet(this.store, caller);
+    // A federated user made by the root user: root may do everything, so the session policies
+    // alone decide (GetFederationToken: "the intersection of the caller's and the session's").
+    const ids: { identity: NamedPolicy[]; boundary?: NamedPolicy } = caller.kind === 'federated-user' && !caller.userName ? { identity: [ROOT_EQUIVALENT] } : await identityPolicySet(this.store, caller);
     const set: PolicySet = { identity: ids.identity };
     if (ids.boundary) set.boundary = ids.boundary;
     if (caller.session) {

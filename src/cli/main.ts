@@ -3,6 +3,7 @@
 import { readFileSync } from 'node:fs';
 import { runAccount } from './account.js';
 import { runEnv } from './env.js';
+import { runRole } from './revoke-sessions.js';
 import { runSimulate } from './simulate.js';
 import { runStart } from './start.js';
 
@@ -14,6 +15,7 @@ Commands:
   start                    start the server (IAM, STS, CloudTrail on one port; SQLite store)
   env                      print shell exports for the AWS CLI and SDKs (eval "$(npx rolecall env)")
   account create|list      more accounts, each with root credentials, for cross-account work
+  role revoke-sessions ROLE deny a role's sessions issued before now (AWSRevokeOlderSessions)
   simulate-custom-policy   evaluate policies offline, like 'aws iam simulate-custom-policy'
   version                  print the version
   help                     this text
@@ -37,6 +39,8 @@ export async function main(argv: string[]): Promise<number> {
       return runEnv(rest, out);
     case 'account':
       return runAccount(rest, out);
+    case 'role':
+      return runRole(rest, out, err);
     case 'simulate-custom-policy':
       return runSimulate(rest, out, err);
     case 'version':

@@ -24,6 +24,7 @@ import {
   type WireError,
 } from '../protocol/index.js';
 import type { Operation, OperationContext } from '../services/operation.js';
+import { credentialRestriction } from '../services/sts/credential-restrictions.js';
 import { missingAuthenticationToken, parseAuth, type RawRequest } from '../sigv4/index.js';
 import type { AccessKeyRecord, Store } from '../store/ports.js';
 import type { SessionIssuer } from '../tokens/claims.js';
@@ -84,6 +85,12 @@ export class Gateway {
         key = a.key;
       } else if (!(decoded.ok && isUnsignedOperation(SERVICES[decoded.service], decoded.operation))) {
         throw sigv4AwsError(missingAuthenticationToken());
+      }
+      // What GetSessionToken / GetFederationToken credentials may never do (IAM calls fail
+      // authentication; most STS calls are refused), before input errors and policies.
+      if (caller) {
+        const restricted = credentialRestriction(caller, decoded.service, decoded.operation);
+        if (restricted) throw restricted;
       }
       if (!decoded.ok) throw decoded.error;
       const op = this.deps.operations.get(`${decoded.service}:${decoded.operation}`);

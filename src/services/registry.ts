@@ -12,6 +12,9 @@ import { userOperations } from './iam/users.js';
 import type { Operation } from './operation.js';
 import { assumeRole } from './sts/assume-role.js';
 import { stsCallerOperations } from './sts/caller.js';
+import { decodeAuthorizationMessage } from './sts/decode-authorization-message.js';
+import { getFederationToken } from './sts/get-federation-token.js';
+import { getSessionToken } from './sts/get-session-token.js';
 
 export const ALL_OPERATIONS: Operation<any, any>[] = [
   ...roleOperations,
@@ -26,6 +29,9 @@ export const ALL_OPERATIONS: Operation<any, any>[] = [
   ...accountOperations,
   ...stsCallerOperations,
   assumeRole,
+  getSessionToken,
+  getFederationToken,
+  decodeAuthorizationMessage,
 ];
 
 export function operationRegistry(ops: Operation<any, any>[] = ALL_OPERATIONS): Map<string, Operation<any, any>> {

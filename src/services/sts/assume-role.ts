@@ -108,7 +108,8 @@ export const assumeRole = defineOperation<AssumeRoleInput, Record<string, unknow
     const context: Record<string, ContextValue> = { ...(ctx.requestContext ?? {}) };
     context['sts:RoleSessionName'] = input.RoleSessionName;
     if (input.ExternalId !== undefined) context['sts:ExternalId'] = input.ExternalId;
-    if (input.SourceIdentity !== undefined) context['sts:SourceIdentity'] = input.SourceIdentity;
+    // A source identity is sticky: the persisted value is the request's sts:SourceIdentity too.
+    if (sourceIdentity !== undefined) context['sts:SourceIdentity'] = sourceIdentity;
     if (mfaAt) {
       context['aws:MultiFactorAuthPresent'] = 'true';
       context['aws:MultiFactorAuthAge'] = '0';
@@ -133,7 +134,8 @@ export const assumeRole = defineOperation<AssumeRoleInput, Record<string, unknow
     };
     await authorize('sts:AssumeRole');
     if (input.Tags && input.Tags.length) await authorize('sts:TagSession');
-    if (input.SourceIdentity !== undefined) await authorize('sts:SetSourceIdentity');
+    // Also when inherited: every role a session with a source identity assumes must allow it.
+    if (sourceIdentity !== undefined) await authorize('sts:SetSourceIdentity');
 
     // Duration: the role's maximum, and one hour when chaining.
     const duration = input.DurationSeconds ?? 3600;
