@@ -435,7 +435,6 @@ describe('source identity', () => {
 
   it(
     "role chaining with a source identity also needs sts:SetSourceIdentity in the assuming role's permissions",
-    { todo: 'iam-semantics.md §10 (AWS: "required in both the permissions policy of the principal who is assuming the role and in the role trust policy"): the server checks only the trust policy for a same-account chained hop' },
     async () => {
       const u = await a.user('sticky-perm-user');
       const hop1 = await a.role('sticky-perm-1', trust(u.arn, { actions: ['sts:AssumeRole', 'sts:SetSourceIdentity'] }));

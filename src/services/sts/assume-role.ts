@@ -136,6 +136,17 @@ export const assumeRole = defineOperation<AssumeRoleInput, Record<string, unknow
     if (input.Tags && input.Tags.length) await authorize('sts:TagSession');
     // Also when inherited: every role a session with a source identity assumes must allow it.
     if (sourceIdentity !== undefined) await authorize('sts:SetSourceIdentity');
+    // Role chaining with a source identity: the assuming role's own permissions must allow
+    // sts:SetSourceIdentity too, not only the next role's trust policy (IAM user guide, "Monitor
+    // and control actions taken with assumed roles").
+    if (sourceIdentity !== undefined && caller.kind === 'assumed-role') {
+      try {
+        await ctx.authorizer.authorize({ caller, action: 'sts:SetSourceIdentity', resources: [role.arn], context });
+      } catch (e) {
+        if (e instanceof AwsError && e.code === 'AccessDenied') throw denied(caller, input.RoleArn, 'sts:SetSourceIdentity');
+        throw e;
+      }
+    }
 
     // Duration: the role's maximum, and one hour when chaining.
     const duration = input.DurationSeconds ?? 3600;
