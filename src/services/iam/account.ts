@@ -16,6 +16,8 @@ import {
   type AttachedPolicyShape,
   type InstanceProfileShape,
 } from './shared/entities.js';
+import type { PolicyView } from './shared/managed-policies.js';
+import type { RoleView } from './shared/role-view.js';
 import { paginate, type PageInput } from './shared/pagination.js';
 import { POLICY_SIZE_LIMITS } from './shared/policy-document.js';
 import { GROUPS_PER_ACCOUNT, GROUPS_PER_USER } from './groups.js';
@@ -55,13 +57,7 @@ export interface GroupDetail {
   AttachedManagedPolicies: AttachedPolicyShape[];
 }
 
-export interface RoleDetail {
-  Path: string;
-  RoleName: string;
-  RoleId: string;
-  Arn: string;
-  CreateDate: Date;
-  AssumeRolePolicyDocument: string;
+export interface RoleDetail extends Pick<RoleView, 'Path' | 'RoleName' | 'RoleId' | 'Arn' | 'CreateDate' | 'AssumeRolePolicyDocument'> {
   InstanceProfileList: InstanceProfileShape[];
   RolePolicyList: PolicyDetail[];
   AttachedManagedPolicies: AttachedPolicyShape[];
@@ -77,18 +73,8 @@ export interface PolicyVersionShape {
   CreateDate: Date;
 }
 
-export interface ManagedPolicyDetail {
-  PolicyName: string;
-  PolicyId: string;
-  Arn: string;
-  Path: string;
-  DefaultVersionId: string;
-  AttachmentCount: number;
-  PermissionsBoundaryUsageCount: number;
-  IsAttachable: boolean;
-  Description?: string;
-  CreateDate: Date;
-  UpdateDate: Date;
+/** The `Policy` structure without tags, with every version. */
+export interface ManagedPolicyDetail extends Omit<PolicyView, 'Tags'> {
   PolicyVersionList: PolicyVersionShape[];
 }
 

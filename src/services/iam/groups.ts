@@ -5,20 +5,12 @@
 import { iamArn } from '../../domain/arns.js';
 import { AwsError, noSuchEntity } from '../../domain/aws-error.js';
 import { newId } from '../../domain/ids.js';
-import { StoreConflictError, type GroupRecord } from '../../store/ports.js';
+import { StoreConflictError, type GroupRecord, type Store, type UserRecord } from '../../store/ports.js';
 import { defineOperation, type Operation } from '../operation.js';
-import { policyArnKey } from './shared/condition-keys.js';
-import { accountOf, groupShape, requireGroup, requireUser, userShape, type AttachedPolicyShape, type GroupShape, type UserShape } from './shared/entities.js';
+import { accountOf, groupShape, requireGroup, requireUser, userShape, type GroupShape, type UserShape } from './shared/entities.js';
+import { entityPolicyOperations, principalPolicyDescriptor } from './shared/entity-policy-operations.js';
 import { pagedOutput, type Paged } from './shared/paged-output.js';
 import type { PageInput } from './shared/pagination.js';
-import {
-  attachManagedPolicy,
-  deleteInlinePolicy,
-  detachManagedPolicy,
-  getInlinePolicy,
-  listAttachedPolicies,
-  putInlinePolicy,
-} from './shared/principal-policies.js';
 import { groupResource, userResource } from './shared/resource-arns.js';
 import { checkName, checkPath } from './shared/validate.js';
 
@@ -184,37 +176,33 @@ export interface GroupUserInput {
   UserName: string;
 }
 
-const addUserToGroup = defineOperation<GroupUserInput, Empty>({
-  service: 'iam',
-  name: 'AddUserToGroup',
-  resources: (i, ctx) => [groupResource(ctx, i.GroupName)],
-  async run(i, ctx) {
-    const accountId = accountOf(ctx);
-    await ctx.store.transaction(async (tx) => {
-      const group = await requireGroup(tx, accountId, i.GroupName);
-      const user = await requireUser(tx, accountId, i.UserName);
-      const current = await tx.groups.listGroupsForUser(accountId, user.name);
-      if (current.some((g) => g.id === group.id)) return; // already a member: IAM succeeds
-      if (current.length >= GROUPS_PER_USER) throw new AwsError('LimitExceeded', `Cannot exceed quota for GroupsPerUser: ${GROUPS_PER_USER}`);
-      await tx.groups.addUser(accountId, group.name, user.name);
-    });
-    return {};
-  },
+/** AddUserToGroup / RemoveUserFromGroup: `apply` to the group and the user, both required to exist. */
+function membershipChange(name: string, apply: (tx: Store, accountId: string, group: GroupRecord, user: UserRecord, i: GroupUserInput) => Promise<void>) {
+  return defineOperation<GroupUserInput, Empty>({
+    service: 'iam',
+    name,
+    resources: (i, ctx) => [groupResource(ctx, i.GroupName)],
+    async run(i, ctx) {
+      const accountId = accountOf(ctx);
+      await ctx.store.transaction(async (tx) => {
+        const group = await requireGroup(tx, accountId, i.GroupName);
+        const user = await requireUser(tx, accountId, i.UserName);
+        await apply(tx, accountId, group, user, i);
+      });
+      return {};
+    },
+  });
+}
+
+const addUserToGroup = membershipChange('AddUserToGroup', async (tx, accountId, group, user) => {
+  const current = await tx.groups.listGroupsForUser(accountId, user.name);
+  if (current.some((g) => g.id === group.id)) return; // already a member: IAM succeeds
+  if (current.length >= GROUPS_PER_USER) throw new AwsError('LimitExceeded', `Cannot exceed quota for GroupsPerUser: ${GROUPS_PER_USER}`);
+  await tx.groups.addUser(accountId, group.name, user.name);
 });
 
-const removeUserFromGroup = defineOperation<GroupUserInput, Empty>({
-  service: 'iam',
-  name: 'RemoveUserFromGroup',
-  resources: (i, ctx) => [groupResource(ctx, i.GroupName)],
-  async run(i, ctx) {
-    const accountId = accountOf(ctx);
-    await ctx.store.transaction(async (tx) => {
-      const group = await requireGroup(tx, accountId, i.GroupName);
-      const user = await requireUser(tx, accountId, i.UserName);
-      if (!(await tx.groups.removeUser(accountId, group.name, user.name))) throw noSuchEntity('user', i.UserName);
-    });
-    return {};
-  },
+const removeUserFromGroup = membershipChange('RemoveUserFromGroup', async (tx, accountId, group, user, i) => {
+  if (!(await tx.groups.removeUser(accountId, group.name, user.name))) throw noSuchEntity('user', i.UserName);
 });
 
 export interface ListGroupsForUserInput extends PageInput {
@@ -233,127 +221,9 @@ const listGroupsForUser = defineOperation<ListGroupsForUserInput, { Groups: Grou
   },
 });
 
-// ---------------------------------------------------------------- inline policies
+// ---------------------------------------------------------------- inline policies, managed policy attachments
 
-export interface PutGroupPolicyInput {
-  GroupName: string;
-  PolicyName: string;
-  PolicyDocument: string;
-}
-
-const putGroupPolicy = defineOperation<PutGroupPolicyInput, Empty>({
-  service: 'iam',
-  name: 'PutGroupPolicy',
-  resources: (i, ctx) => [groupResource(ctx, i.GroupName)],
-  async run(i, ctx) {
-    const accountId = accountOf(ctx);
-    checkName(i.PolicyName, 'policyName', 128);
-    await ctx.store.transaction(async (tx) => {
-      const group = await requireGroup(tx, accountId, i.GroupName);
-      await putInlinePolicy(tx, accountId, 'group', group.name, i.PolicyName, i.PolicyDocument);
-    });
-    return {};
-  },
-});
-
-export interface GroupPolicyInput {
-  GroupName: string;
-  PolicyName: string;
-}
-
-const getGroupPolicy = defineOperation<GroupPolicyInput, { GroupName: string; PolicyName: string; PolicyDocument: string }>({
-  service: 'iam',
-  name: 'GetGroupPolicy',
-  resources: (i, ctx) => [groupResource(ctx, i.GroupName)],
-  async run(i, ctx) {
-    const accountId = accountOf(ctx);
-    const group = await requireGroup(ctx.store, accountId, i.GroupName);
-    return { GroupName: group.name, ...(await getInlinePolicy(ctx.store, accountId, 'group', group.name, i.PolicyName)) };
-  },
-});
-
-const deleteGroupPolicy = defineOperation<GroupPolicyInput, Empty>({
-  service: 'iam',
-  name: 'DeleteGroupPolicy',
-  resources: (i, ctx) => [groupResource(ctx, i.GroupName)],
-  async run(i, ctx) {
-    const accountId = accountOf(ctx);
-    await ctx.store.transaction(async (tx) => {
-      const group = await requireGroup(tx, accountId, i.GroupName);
-      await deleteInlinePolicy(tx, accountId, 'group', group.name, i.PolicyName);
-    });
-    return {};
-  },
-});
-
-export interface ListGroupPoliciesInput extends PageInput {
-  GroupName: string;
-}
-
-const listGroupPolicies = defineOperation<ListGroupPoliciesInput, { PolicyNames: string[] } & Paged>({
-  service: 'iam',
-  name: 'ListGroupPolicies',
-  resources: (i, ctx) => [groupResource(ctx, i.GroupName)],
-  async run(i, ctx) {
-    const accountId = accountOf(ctx);
-    const group = await requireGroup(ctx.store, accountId, i.GroupName);
-    const names = (await ctx.store.inlinePolicies.list(accountId, 'group', group.name)).map((p) => p.policyName).sort();
-    return pagedOutput('PolicyNames', names, i);
-  },
-});
-
-// ---------------------------------------------------------------- managed policy attachments
-
-export interface GroupPolicyArnInput {
-  GroupName: string;
-  PolicyArn: string;
-}
-
-const attachGroupPolicy = defineOperation<GroupPolicyArnInput, Empty>({
-  service: 'iam',
-  name: 'AttachGroupPolicy',
-  resources: (i, ctx) => [groupResource(ctx, i.GroupName)],
-  conditionKeys: (i) => policyArnKey(i.PolicyArn),
-  async run(i, ctx) {
-    const accountId = accountOf(ctx);
-    await ctx.store.transaction(async (tx) => {
-      const group = await requireGroup(tx, accountId, i.GroupName);
-      await attachManagedPolicy(tx, accountId, 'group', group.name, i.PolicyArn);
-    });
-    return {};
-  },
-});
-
-const detachGroupPolicy = defineOperation<GroupPolicyArnInput, Empty>({
-  service: 'iam',
-  name: 'DetachGroupPolicy',
-  resources: (i, ctx) => [groupResource(ctx, i.GroupName)],
-  conditionKeys: (i) => policyArnKey(i.PolicyArn),
-  async run(i, ctx) {
-    const accountId = accountOf(ctx);
-    await ctx.store.transaction(async (tx) => {
-      const group = await requireGroup(tx, accountId, i.GroupName);
-      await detachManagedPolicy(tx, accountId, 'group', group.name, i.PolicyArn);
-    });
-    return {};
-  },
-});
-
-export interface ListAttachedGroupPoliciesInput extends PageInput {
-  GroupName: string;
-  PathPrefix?: string;
-}
-
-const listAttachedGroupPolicies = defineOperation<ListAttachedGroupPoliciesInput, { AttachedPolicies: AttachedPolicyShape[] } & Paged>({
-  service: 'iam',
-  name: 'ListAttachedGroupPolicies',
-  resources: (i, ctx) => [groupResource(ctx, i.GroupName)],
-  async run(i, ctx) {
-    const accountId = accountOf(ctx);
-    const group = await requireGroup(ctx.store, accountId, i.GroupName);
-    return pagedOutput('AttachedPolicies', await listAttachedPolicies(ctx.store, accountId, 'group', group.name, i.PathPrefix), i);
-  },
-});
+const groupPolicyOperations = entityPolicyOperations(principalPolicyDescriptor('group', 'Group', 'GroupName', groupResource, requireGroup));
 
 export const groupOperations: Operation<any, any>[] = [
   createGroup,
@@ -364,11 +234,5 @@ export const groupOperations: Operation<any, any>[] = [
   addUserToGroup,
   removeUserFromGroup,
   listGroupsForUser,
-  putGroupPolicy,
-  getGroupPolicy,
-  deleteGroupPolicy,
-  listGroupPolicies,
-  attachGroupPolicy,
-  detachGroupPolicy,
-  listAttachedGroupPolicies,
+  ...groupPolicyOperations,
 ];

@@ -8,14 +8,14 @@
 import { iamArn } from '../../domain/arns.js';
 import { AwsError, noSuchEntity } from '../../domain/aws-error.js';
 import { newId } from '../../domain/ids.js';
-import { StoreConflictError, type InstanceProfileRecord, type Tag } from '../../store/ports.js';
+import { StoreConflictError, type InstanceProfileRecord, type RoleRecord, type Store, type Tag } from '../../store/ports.js';
 import { defineOperation, type Operation } from '../operation.js';
-import { tagKeysKey } from './shared/condition-keys.js';
 import { accountOf, instanceProfileShape, requireInstanceProfile, requireRole, type InstanceProfileShape } from './shared/entities.js';
 import { pagedOutput, type Paged } from './shared/paged-output.js';
 import type { PageInput } from './shared/pagination.js';
+import { entityTagOperations } from './shared/entity-tag-operations.js';
 import { instanceProfileResource, roleResource } from './shared/resource-arns.js';
-import { mergeTags, removeTags, requestTagKeys, validateTags } from './shared/tags.js';
+import { requestTagKeys, validateTags } from './shared/tags.js';
 import { checkName, checkPath } from './shared/validate.js';
 
 export const INSTANCE_PROFILES_PER_ACCOUNT = 1000;
@@ -139,95 +139,44 @@ export interface InstanceProfileRoleInput {
   RoleName: string;
 }
 
+/** Add/RemoveRoleToInstanceProfile: `apply` to the profile and the role, both required to exist. */
+function profileRoleChange(name: string, apply: (tx: Store, accountId: string, p: InstanceProfileRecord, role: RoleRecord, i: InstanceProfileRoleInput) => Promise<void>) {
+  return defineOperation<InstanceProfileRoleInput, Empty>({
+    service: 'iam',
+    name,
+    resources: (i, ctx) => [instanceProfileResource(ctx, i.InstanceProfileName)],
+    async run(i, ctx) {
+      const accountId = accountOf(ctx);
+      await ctx.store.transaction(async (tx) => {
+        const p = await requireInstanceProfile(tx, accountId, i.InstanceProfileName);
+        const role = await requireRole(tx, accountId, i.RoleName);
+        await apply(tx, accountId, p, role, i);
+      });
+      return {};
+    },
+  });
+}
+
 /** An instance profile holds one role; the quota cannot be raised. */
-const addRoleToInstanceProfile = defineOperation<InstanceProfileRoleInput, Empty>({
-  service: 'iam',
-  name: 'AddRoleToInstanceProfile',
-  resources: (i, ctx) => [instanceProfileResource(ctx, i.InstanceProfileName)],
-  async run(i, ctx) {
-    const accountId = accountOf(ctx);
-    await ctx.store.transaction(async (tx) => {
-      const p = await requireInstanceProfile(tx, accountId, i.InstanceProfileName);
-      const role = await requireRole(tx, accountId, i.RoleName);
-      if (p.roleNames.length >= ROLES_PER_INSTANCE_PROFILE) {
-        throw new AwsError('LimitExceeded', `Cannot exceed quota for InstanceSessionsPerInstanceProfile: ${ROLES_PER_INSTANCE_PROFILE}`);
-      }
-      await tx.instanceProfiles.update(accountId, p.name, { roleNames: [...p.roleNames, role.name] });
-    });
-    return {};
-  },
+const addRoleToInstanceProfile = profileRoleChange('AddRoleToInstanceProfile', async (tx, accountId, p, role) => {
+  if (p.roleNames.length >= ROLES_PER_INSTANCE_PROFILE) {
+    throw new AwsError('LimitExceeded', `Cannot exceed quota for InstanceSessionsPerInstanceProfile: ${ROLES_PER_INSTANCE_PROFILE}`);
+  }
+  await tx.instanceProfiles.update(accountId, p.name, { roleNames: [...p.roleNames, role.name] });
 });
 
-const removeRoleFromInstanceProfile = defineOperation<InstanceProfileRoleInput, Empty>({
-  service: 'iam',
-  name: 'RemoveRoleFromInstanceProfile',
-  resources: (i, ctx) => [instanceProfileResource(ctx, i.InstanceProfileName)],
-  async run(i, ctx) {
-    const accountId = accountOf(ctx);
-    await ctx.store.transaction(async (tx) => {
-      const p = await requireInstanceProfile(tx, accountId, i.InstanceProfileName);
-      const role = await requireRole(tx, accountId, i.RoleName);
-      const rest = p.roleNames.filter((n) => n.toLowerCase() !== role.name.toLowerCase());
-      if (rest.length === p.roleNames.length) throw noSuchEntity('role', i.RoleName);
-      await tx.instanceProfiles.update(accountId, p.name, { roleNames: rest });
-    });
-    return {};
-  },
+const removeRoleFromInstanceProfile = profileRoleChange('RemoveRoleFromInstanceProfile', async (tx, accountId, p, role, i) => {
+  const rest = p.roleNames.filter((n) => n.toLowerCase() !== role.name.toLowerCase());
+  if (rest.length === p.roleNames.length) throw noSuchEntity('role', i.RoleName);
+  await tx.instanceProfiles.update(accountId, p.name, { roleNames: rest });
 });
 
-export interface TagInstanceProfileInput {
-  InstanceProfileName: string;
-  Tags: Tag[];
-}
-
-const tagInstanceProfile = defineOperation<TagInstanceProfileInput, Empty>({
-  service: 'iam',
-  name: 'TagInstanceProfile',
-  resources: (i, ctx) => [instanceProfileResource(ctx, i.InstanceProfileName)],
-  conditionKeys: (i) => requestTagKeys(i.Tags),
-  async run(i, ctx) {
-    const accountId = accountOf(ctx);
-    const added = validateTags(i.Tags);
-    await ctx.store.transaction(async (tx) => {
-      const p = await requireInstanceProfile(tx, accountId, i.InstanceProfileName);
-      await tx.instanceProfiles.update(accountId, p.name, { tags: mergeTags(p.tags, added) });
-    });
-    return {};
-  },
-});
-
-export interface UntagInstanceProfileInput {
-  InstanceProfileName: string;
-  TagKeys: string[];
-}
-
-const untagInstanceProfile = defineOperation<UntagInstanceProfileInput, Empty>({
-  service: 'iam',
-  name: 'UntagInstanceProfile',
-  resources: (i, ctx) => [instanceProfileResource(ctx, i.InstanceProfileName)],
-  conditionKeys: (i) => tagKeysKey(i.TagKeys),
-  async run(i, ctx) {
-    const accountId = accountOf(ctx);
-    await ctx.store.transaction(async (tx) => {
-      const p = await requireInstanceProfile(tx, accountId, i.InstanceProfileName);
-      await tx.instanceProfiles.update(accountId, p.name, { tags: removeTags(p.tags, i.TagKeys ?? []) });
-    });
-    return {};
-  },
-});
-
-export interface ListInstanceProfileTagsInput extends PageInput {
-  InstanceProfileName: string;
-}
-
-const listInstanceProfileTags = defineOperation<ListInstanceProfileTagsInput, { Tags: Tag[] } & Paged>({
-  service: 'iam',
-  name: 'ListInstanceProfileTags',
-  resources: (i, ctx) => [instanceProfileResource(ctx, i.InstanceProfileName)],
-  async run(i, ctx) {
-    const p = await requireInstanceProfile(ctx.store, accountOf(ctx), i.InstanceProfileName);
-    return pagedOutput('Tags', p.tags, i);
-  },
+const instanceProfileTagOperations = entityTagOperations({
+  label: 'InstanceProfile',
+  nameMember: 'InstanceProfileName',
+  resource: instanceProfileResource,
+  lookup: requireInstanceProfile,
+  setTags: (store, accountId, name, tags) => store.instanceProfiles.update(accountId, name, { tags }),
 });
 
 export const instanceProfileOperations: Operation<any, any>[] = [
@@ -238,7 +187,5 @@ export const instanceProfileOperations: Operation<any, any>[] = [
   deleteInstanceProfile,
   addRoleToInstanceProfile,
   removeRoleFromInstanceProfile,
-  tagInstanceProfile,
-  untagInstanceProfile,
-  listInstanceProfileTags,
+  ...instanceProfileTagOperations,
 ];

@@ -18,7 +18,7 @@ import { AwsError } from '../../domain/aws-error.js';
 import { iamArn } from '../../domain/arns.js';
 import { newId } from '../../domain/ids.js';
 import type { ContextValue } from '../../policy/index.js';
-import { StoreConflictError, type ManagedPolicyRecord, type PolicyVersionRecord, type Tag } from '../../store/ports.js';
+import { StoreConflictError, type ManagedPolicyRecord, type PolicyVersionRecord, type Store, type Tag } from '../../store/ports.js';
 import type { Operation } from '../operation.js';
 import {
   checkPolicyArn,
@@ -262,44 +262,34 @@ const listPolicyVersions = defineIamOperation<PolicyArnInput & { Marker?: string
   },
 });
 
-const deletePolicyVersion = defineIamOperation<VersionInput, Record<string, never>>({
-  service: 'iam',
-  name: 'DeletePolicyVersion',
-  ...policyAuthorization<VersionInput>(),
-  async run(input, ctx) {
-    checkPolicyArn(input.PolicyArn);
-    checkFields([rules.versionId(input.VersionId)]);
-    const account = callerAccount(ctx);
-    await ctx.store.transaction(async (tx) => {
-      const p = await findVisiblePolicy(tx, account, input.PolicyArn);
-      const v = p && (await tx.policies.getVersion(p.arn, input.VersionId));
-      if (!p || !v) throw versionNotFound(input.PolicyArn, input.VersionId);
-      assertCustomerManaged(p, 'DeletePolicyVersion');
-      if (v.isDefault) throw new AwsError('DeleteConflict', 'Cannot delete the default version of a policy.');
-      await tx.policies.deleteVersion(p.arn, v.versionId);
-    });
-    return {};
-  },
+/** DeletePolicyVersion / SetDefaultPolicyVersion: `apply` to a version of a customer managed policy the caller sees. */
+function policyVersionChange(name: string, apply: (tx: Store, p: ManagedPolicyRecord, v: PolicyVersionRecord) => Promise<unknown>) {
+  return defineIamOperation<VersionInput, Record<string, never>>({
+    service: 'iam',
+    name,
+    ...policyAuthorization<VersionInput>(),
+    async run(input, ctx) {
+      checkPolicyArn(input.PolicyArn);
+      checkFields([rules.versionId(input.VersionId)]);
+      const account = callerAccount(ctx);
+      await ctx.store.transaction(async (tx) => {
+        const p = await findVisiblePolicy(tx, account, input.PolicyArn);
+        const v = p && (await tx.policies.getVersion(p.arn, input.VersionId));
+        if (!p || !v) throw versionNotFound(input.PolicyArn, input.VersionId);
+        assertCustomerManaged(p, name);
+        await apply(tx, p, v);
+      });
+      return {};
+    },
+  });
+}
+
+const deletePolicyVersion = policyVersionChange('DeletePolicyVersion', async (tx, p, v) => {
+  if (v.isDefault) throw new AwsError('DeleteConflict', 'Cannot delete the default version of a policy.');
+  await tx.policies.deleteVersion(p.arn, v.versionId);
 });
 
-const setDefaultPolicyVersion = defineIamOperation<VersionInput, Record<string, never>>({
-  service: 'iam',
-  name: 'SetDefaultPolicyVersion',
-  ...policyAuthorization<VersionInput>(),
-  async run(input, ctx) {
-    checkPolicyArn(input.PolicyArn);
-    checkFields([rules.versionId(input.VersionId)]);
-    const account = callerAccount(ctx);
-    await ctx.store.transaction(async (tx) => {
-      const p = await findVisiblePolicy(tx, account, input.PolicyArn);
-      const v = p && (await tx.policies.getVersion(p.arn, input.VersionId));
-      if (!p || !v) throw versionNotFound(input.PolicyArn, input.VersionId);
-      assertCustomerManaged(p, 'SetDefaultPolicyVersion');
-      await tx.policies.setDefaultVersion(p.arn, v.versionId, p.updatedAt);
-    });
-    return {};
-  },
-});
+const setDefaultPolicyVersion = policyVersionChange('SetDefaultPolicyVersion', (tx, p, v) => tx.policies.setDefaultVersion(p.arn, v.versionId, p.updatedAt));
 
 // ------------------------------------------------------------------------------ ListEntitiesForPolicy
 

@@ -10,11 +10,11 @@
  * quota for PoliciesPerRole: 10").
  */
 import { AwsError } from '../../domain/aws-error.js';
-import { policySize, type ContextValue } from '../../policy/index.js';
+import type { ContextValue } from '../../policy/index.js';
 import type { Operation } from '../operation.js';
+import { entityPolicyOperations, type AnyEntityPolicyInput, type EntityPolicyOp, type ListAttachedEntityPoliciesInput } from './shared/entity-policy-operations.js';
 import {
   callerAccount,
-  defineIamOperation,
   findVisiblePolicy,
   getRoleOrThrow,
   isArn,
@@ -23,179 +23,65 @@ import {
   policyNotAttachable,
   policyNotFound,
 } from './shared/operation-kit.js';
-import { paginate } from './shared/pagination.js';
-import { POLICY_SIZE_LIMITS, validatePolicyDocument } from './shared/policy-document.js';
+import { POLICY_SIZE_LIMITS } from './shared/policy-document.js';
 import { roleAuthorization } from './shared/role-auth.js';
-import { checkFields, pageRules, PATTERNS, rules } from './shared/validation.js';
+import { checkFields, pageRules, PATTERNS, rules, type FieldRule } from './shared/validation.js';
 
 /** Managed policies attached to one role (default quota). */
 export const POLICIES_PER_ROLE = 10;
 
-interface RolePolicyNameInput {
-  RoleName: string;
-  PolicyName: string;
-}
+const policyArnKey = (input: { PolicyArn?: unknown }): Record<string, ContextValue> => (typeof input.PolicyArn === 'string' ? { 'iam:PolicyARN': input.PolicyArn } : {});
 
-function inlineNotFound(name: string): AwsError {
-  return new AwsError('NoSuchEntity', `The role policy with name ${name} cannot be found.`);
-}
+/** Request checks per operation, made before the caller's account is read. */
+const ROLE_RULES: Record<EntityPolicyOp, (input: AnyEntityPolicyInput<'RoleName'>) => FieldRule[]> = {
+  put: (i) => [rules.roleName(i.RoleName), rules.policyName(i.PolicyName), rules.document('policyDocument', i.PolicyDocument)],
+  get: (i) => [rules.roleName(i.RoleName), rules.policyName(i.PolicyName)],
+  delete: (i) => [rules.roleName(i.RoleName), rules.policyName(i.PolicyName)],
+  list: (i) => [rules.roleName(i.RoleName), ...pageRules(i)],
+  attach: (i) => [rules.roleName(i.RoleName), rules.arn('policyArn', i.PolicyArn)],
+  detach: (i) => [rules.roleName(i.RoleName), rules.arn('policyArn', i.PolicyArn)],
+  listAttached: (i) => [rules.roleName(i.RoleName), { name: 'pathPrefix', value: i.PathPrefix, minLength: 1, maxLength: 512, pattern: PATTERNS.policyPath }, ...pageRules(i)],
+};
 
-// ------------------------------------------------------------------------------ inline
+export type ListAttachedRolePoliciesInput = ListAttachedEntityPoliciesInput<'RoleName'>;
 
-const putRolePolicy = defineIamOperation<RolePolicyNameInput & { PolicyDocument: string }, Record<string, never>>({
-  service: 'iam',
-  name: 'PutRolePolicy',
-  ...roleAuthorization({ currentBoundary: true }),
-  async run(input, ctx) {
-    checkFields([rules.roleName(input.RoleName), rules.policyName(input.PolicyName), rules.document('policyDocument', input.PolicyDocument)]);
-    const account = callerAccount(ctx);
-    await ctx.store.transaction(async (tx) => {
-      const role = await getRoleOrThrow(tx, account, input.RoleName);
-      validatePolicyDocument(input.PolicyDocument, 'identity');
-      // The aggregate counts every inline policy of the role, the one being replaced excepted.
-      const others = (await tx.inlinePolicies.list(account, 'role', role.name)).filter((p) => p.policyName.toLowerCase() !== input.PolicyName.toLowerCase());
-      const total = others.reduce((n, p) => n + policySize(p.document), policySize(input.PolicyDocument));
-      if (total > POLICY_SIZE_LIMITS.roleInlineTotal) {
-        throw new AwsError('LimitExceeded', `Maximum policy size of ${POLICY_SIZE_LIMITS.roleInlineTotal} bytes exceeded for role ${role.name}`);
-      }
-      await tx.inlinePolicies.put({ accountId: account, ownerType: 'role', ownerName: role.name, policyName: input.PolicyName, document: input.PolicyDocument });
-    });
-    return {};
+export const rolePolicyOperations: Operation<any, any>[] = entityPolicyOperations({
+  type: 'role',
+  label: 'Role',
+  nameMember: 'RoleName',
+  // The role's current boundary goes in `iam:PermissionsBoundary` for the operations that change it.
+  authorization: (op) =>
+    roleAuthorization<AnyEntityPolicyInput<'RoleName'>>({
+      ...(op === 'put' || op === 'delete' || op === 'attach' || op === 'detach' ? { currentBoundary: true } : {}),
+      ...(op === 'attach' || op === 'detach' ? { keys: policyArnKey } : {}),
+    }),
+  start(op, input, ctx) {
+    checkFields(ROLE_RULES[op](input));
+    if ((op === 'attach' || op === 'detach') && !isArn(input.PolicyArn)) throw new AwsError('ValidationError', `ARN ${input.PolicyArn} is not valid.`);
+    return callerAccount(ctx);
   },
-});
-
-const getRolePolicy = defineIamOperation<RolePolicyNameInput, { RoleName: string; PolicyName: string; PolicyDocument: string }>({
-  service: 'iam',
-  name: 'GetRolePolicy',
-  ...roleAuthorization(),
-  async run(input, ctx) {
-    checkFields([rules.roleName(input.RoleName), rules.policyName(input.PolicyName)]);
-    const account = callerAccount(ctx);
-    const role = await getRoleOrThrow(ctx.store, account, input.RoleName);
-    const p = await ctx.store.inlinePolicies.get(account, 'role', role.name, input.PolicyName);
-    if (!p) throw inlineNotFound(input.PolicyName);
-    // The document text as stored; the wire layer URL-encodes it as IAM does.
-    return { RoleName: role.name, PolicyName: p.policyName, PolicyDocument: p.document };
+  lookup: getRoleOrThrow,
+  inlineSizeLimit: POLICY_SIZE_LIMITS.roleInlineTotal,
+  grammarBeforeSize: true,
+  sortPolicyNames: false,
+  async attach(tx, account, roleName, arn) {
+    const policy = await findVisiblePolicy(tx, account, arn);
+    if (!policy) throw policyNotAttachable(arn);
+    if (!isAttachable(policy)) throw new AwsError('PolicyNotAttachable', 'Cannot attach a Service Role Policy to a Customer Role.');
+    const attached = await tx.attachments.listForEntity(account, 'role', roleName);
+    if (attached.some((a) => a.policyArn === policy.arn)) return; // attaching again changes nothing
+    if (attached.length >= POLICIES_PER_ROLE) throw new AwsError('LimitExceeded', `Cannot exceed quota for PoliciesPerRole: ${POLICIES_PER_ROLE}`);
+    await tx.attachments.attach({ accountId: account, ownerType: 'role', ownerName: roleName, policyArn: policy.arn });
   },
-});
-
-const deleteRolePolicy = defineIamOperation<RolePolicyNameInput, Record<string, never>>({
-  service: 'iam',
-  name: 'DeleteRolePolicy',
-  ...roleAuthorization({ currentBoundary: true }),
-  async run(input, ctx) {
-    checkFields([rules.roleName(input.RoleName), rules.policyName(input.PolicyName)]);
-    const account = callerAccount(ctx);
-    await ctx.store.transaction(async (tx) => {
-      const role = await getRoleOrThrow(tx, account, input.RoleName);
-      if (!(await tx.inlinePolicies.delete(account, 'role', role.name, input.PolicyName))) throw inlineNotFound(input.PolicyName);
-    });
-    return {};
+  async detach(tx, account, roleName, arn) {
+    // Not attached and not existing read the same: "Policy ARN was not found."
+    if (!(await tx.attachments.detach({ accountId: account, ownerType: 'role', ownerName: roleName, policyArn: arn }))) throw policyNotFound(arn);
   },
-});
-
-const listRolePolicies = defineIamOperation<{ RoleName: string; Marker?: string; MaxItems?: number }, { PolicyNames: string[]; IsTruncated: boolean; Marker?: string }>({
-  service: 'iam',
-  name: 'ListRolePolicies',
-  ...roleAuthorization(),
-  async run(input, ctx) {
-    checkFields([rules.roleName(input.RoleName), ...pageRules(input)]);
-    const account = callerAccount(ctx);
-    const role = await getRoleOrThrow(ctx.store, account, input.RoleName);
-    const names = (await ctx.store.inlinePolicies.list(account, 'role', role.name)).map((p) => p.policyName);
-    const page = paginate(names, input);
-    return { PolicyNames: page.items, IsTruncated: page.IsTruncated, ...(page.Marker ? { Marker: page.Marker } : {}) };
-  },
-});
-
-// ------------------------------------------------------------------------------ managed
-
-interface RolePolicyArnInput {
-  RoleName: string;
-  PolicyArn: string;
-}
-
-const policyArnKey = (input: RolePolicyArnInput): Record<string, ContextValue> => (typeof input.PolicyArn === 'string' ? { 'iam:PolicyARN': input.PolicyArn } : {});
-
-function assertArnSyntax(arn: string): void {
-  if (!isArn(arn)) throw new AwsError('ValidationError', `ARN ${arn} is not valid.`);
-}
-
-const attachRolePolicy = defineIamOperation<RolePolicyArnInput, Record<string, never>>({
-  service: 'iam',
-  name: 'AttachRolePolicy',
-  ...roleAuthorization<RolePolicyArnInput>({ currentBoundary: true, keys: policyArnKey }),
-  async run(input, ctx) {
-    checkFields([rules.roleName(input.RoleName), rules.arn('policyArn', input.PolicyArn)]);
-    assertArnSyntax(input.PolicyArn);
-    const account = callerAccount(ctx);
-    await ctx.store.transaction(async (tx) => {
-      const role = await getRoleOrThrow(tx, account, input.RoleName);
-      const policy = await findVisiblePolicy(tx, account, input.PolicyArn);
-      if (!policy) throw policyNotAttachable(input.PolicyArn);
-      if (!isAttachable(policy)) throw new AwsError('PolicyNotAttachable', 'Cannot attach a Service Role Policy to a Customer Role.');
-      const attached = await tx.attachments.listForEntity(account, 'role', role.name);
-      if (attached.some((a) => a.policyArn === policy.arn)) return; // attaching again changes nothing
-      if (attached.length >= POLICIES_PER_ROLE) throw new AwsError('LimitExceeded', `Cannot exceed quota for PoliciesPerRole: ${POLICIES_PER_ROLE}`);
-      await tx.attachments.attach({ accountId: account, ownerType: 'role', ownerName: role.name, policyArn: policy.arn });
-    });
-    return {};
-  },
-});
-
-const detachRolePolicy = defineIamOperation<RolePolicyArnInput, Record<string, never>>({
-  service: 'iam',
-  name: 'DetachRolePolicy',
-  ...roleAuthorization<RolePolicyArnInput>({ currentBoundary: true, keys: policyArnKey }),
-  async run(input, ctx) {
-    checkFields([rules.roleName(input.RoleName), rules.arn('policyArn', input.PolicyArn)]);
-    assertArnSyntax(input.PolicyArn);
-    const account = callerAccount(ctx);
-    await ctx.store.transaction(async (tx) => {
-      const role = await getRoleOrThrow(tx, account, input.RoleName);
-      // Not attached and not existing read the same: "Policy ARN was not found."
-      if (!(await tx.attachments.detach({ accountId: account, ownerType: 'role', ownerName: role.name, policyArn: input.PolicyArn }))) {
-        throw policyNotFound(input.PolicyArn);
-      }
-    });
-    return {};
-  },
-});
-
-export interface ListAttachedRolePoliciesInput {
-  RoleName: string;
-  PathPrefix?: string;
-  Marker?: string;
-  MaxItems?: number;
-}
-
-const listAttachedRolePolicies = defineIamOperation<
-  ListAttachedRolePoliciesInput,
-  { AttachedPolicies: Array<{ PolicyName: string; PolicyArn: string }>; IsTruncated: boolean; Marker?: string }
->({
-  service: 'iam',
-  name: 'ListAttachedRolePolicies',
-  ...roleAuthorization(),
-  async run(input, ctx) {
-    checkFields([rules.roleName(input.RoleName), { name: 'pathPrefix', value: input.PathPrefix, minLength: 1, maxLength: 512, pattern: PATTERNS.policyPath }, ...pageRules(input)]);
-    const account = callerAccount(ctx);
-    const role = await getRoleOrThrow(ctx.store, account, input.RoleName);
-    const prefix = input.PathPrefix ?? '/';
-    const all = (await ctx.store.attachments.listForEntity(account, 'role', role.name))
+  async listAttached(store, account, roleName, pathPrefix) {
+    const prefix = pathPrefix ?? '/';
+    return (await store.attachments.listForEntity(account, 'role', roleName))
       .map((a) => ({ arn: a.policyArn, parts: parsePolicyArn(a.policyArn) }))
       .filter((a) => a.parts !== undefined && a.parts.path.startsWith(prefix))
       .map((a) => ({ PolicyName: a.parts?.name as string, PolicyArn: a.arn }));
-    const page = paginate(all, input);
-    return { AttachedPolicies: page.items, IsTruncated: page.IsTruncated, ...(page.Marker ? { Marker: page.Marker } : {}) };
   },
 });
-
-export const rolePolicyOperations: Operation<any, any>[] = [
-  putRolePolicy,
-  getRolePolicy,
-  deleteRolePolicy,
-  listRolePolicies,
-  attachRolePolicy,
-  detachRolePolicy,
-  listAttachedRolePolicies,
-];

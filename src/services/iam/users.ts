@@ -8,21 +8,15 @@ import { AwsError } from '../../domain/aws-error.js';
 import { newId } from '../../domain/ids.js';
 import { StoreConflictError, type Store, type Tag, type UserRecord } from '../../store/ports.js';
 import { defineOperation, type Operation } from '../operation.js';
-import { boundaryKey, policyArnKey, tagKeysKey } from './shared/condition-keys.js';
-import { accountOf, callerOf, requireUser, userShape, type AttachedPolicyShape, type UserShape } from './shared/entities.js';
+import { boundaryKey } from './shared/condition-keys.js';
+import { accountOf, callerOf, requireUser, userShape, type UserShape } from './shared/entities.js';
+import { entityPolicyOperations, principalPolicyDescriptor } from './shared/entity-policy-operations.js';
+import { entityTagOperations } from './shared/entity-tag-operations.js';
 import { pagedOutput, type Paged } from './shared/paged-output.js';
 import type { PageInput } from './shared/pagination.js';
-import {
-  attachManagedPolicy,
-  deleteInlinePolicy,
-  detachManagedPolicy,
-  getInlinePolicy,
-  listAttachedPolicies,
-  putInlinePolicy,
-  requireBoundaryPolicy,
-} from './shared/principal-policies.js';
+import { requireBoundaryPolicy } from './shared/principal-policies.js';
 import { userResource } from './shared/resource-arns.js';
-import { mergeTags, removeTags, requestTagKeys, validateTags } from './shared/tags.js';
+import { requestTagKeys, validateTags } from './shared/tags.js';
 import { checkName, checkPath } from './shared/validate.js';
 
 export const USERS_PER_ACCOUNT = 5000;
@@ -225,59 +219,12 @@ const deleteUser = defineOperation<DeleteUserInput, Empty>({
 
 // ---------------------------------------------------------------- tags
 
-export interface TagUserInput {
-  UserName: string;
-  Tags: Tag[];
-}
-
-const tagUser = defineOperation<TagUserInput, Empty>({
-  service: 'iam',
-  name: 'TagUser',
-  resources: (i, ctx) => [userResource(ctx, i.UserName)],
-  conditionKeys: (i) => requestTagKeys(i.Tags),
-  async run(i, ctx) {
-    const accountId = accountOf(ctx);
-    const added = validateTags(i.Tags);
-    await ctx.store.transaction(async (tx) => {
-      const user = await requireUser(tx, accountId, i.UserName);
-      await tx.users.update(accountId, user.name, { tags: mergeTags(user.tags, added) });
-    });
-    return {};
-  },
-});
-
-export interface UntagUserInput {
-  UserName: string;
-  TagKeys: string[];
-}
-
-const untagUser = defineOperation<UntagUserInput, Empty>({
-  service: 'iam',
-  name: 'UntagUser',
-  resources: (i, ctx) => [userResource(ctx, i.UserName)],
-  conditionKeys: (i) => tagKeysKey(i.TagKeys),
-  async run(i, ctx) {
-    const accountId = accountOf(ctx);
-    await ctx.store.transaction(async (tx) => {
-      const user = await requireUser(tx, accountId, i.UserName);
-      await tx.users.update(accountId, user.name, { tags: removeTags(user.tags, i.TagKeys ?? []) });
-    });
-    return {};
-  },
-});
-
-export interface ListUserTagsInput extends PageInput {
-  UserName: string;
-}
-
-const listUserTags = defineOperation<ListUserTagsInput, { Tags: Tag[] } & Paged>({
-  service: 'iam',
-  name: 'ListUserTags',
-  resources: (i, ctx) => [userResource(ctx, i.UserName)],
-  async run(i, ctx) {
-    const user = await requireUser(ctx.store, accountOf(ctx), i.UserName);
-    return page('Tags', user.tags, i);
-  },
+const userTagOperations = entityTagOperations({
+  label: 'User',
+  nameMember: 'UserName',
+  resource: userResource,
+  lookup: requireUser,
+  setTags: (store, accountId, name, tags) => store.users.update(accountId, name, { tags }),
 });
 
 // ---------------------------------------------------------------- permissions boundary
@@ -321,127 +268,9 @@ const deleteUserPermissionsBoundary = defineOperation<DeleteUserPermissionsBound
   },
 });
 
-// ---------------------------------------------------------------- inline policies
+// ---------------------------------------------------------------- inline policies, managed policy attachments
 
-export interface PutUserPolicyInput {
-  UserName: string;
-  PolicyName: string;
-  PolicyDocument: string;
-}
-
-const putUserPolicy = defineOperation<PutUserPolicyInput, Empty>({
-  service: 'iam',
-  name: 'PutUserPolicy',
-  resources: (i, ctx) => [userResource(ctx, i.UserName)],
-  async run(i, ctx) {
-    const accountId = accountOf(ctx);
-    checkName(i.PolicyName, 'policyName', 128);
-    await ctx.store.transaction(async (tx) => {
-      const user = await requireUser(tx, accountId, i.UserName);
-      await putInlinePolicy(tx, accountId, 'user', user.name, i.PolicyName, i.PolicyDocument);
-    });
-    return {};
-  },
-});
-
-export interface UserPolicyInput {
-  UserName: string;
-  PolicyName: string;
-}
-
-const getUserPolicy = defineOperation<UserPolicyInput, { UserName: string; PolicyName: string; PolicyDocument: string }>({
-  service: 'iam',
-  name: 'GetUserPolicy',
-  resources: (i, ctx) => [userResource(ctx, i.UserName)],
-  async run(i, ctx) {
-    const accountId = accountOf(ctx);
-    const user = await requireUser(ctx.store, accountId, i.UserName);
-    return { UserName: user.name, ...(await getInlinePolicy(ctx.store, accountId, 'user', user.name, i.PolicyName)) };
-  },
-});
-
-const deleteUserPolicy = defineOperation<UserPolicyInput, Empty>({
-  service: 'iam',
-  name: 'DeleteUserPolicy',
-  resources: (i, ctx) => [userResource(ctx, i.UserName)],
-  async run(i, ctx) {
-    const accountId = accountOf(ctx);
-    await ctx.store.transaction(async (tx) => {
-      const user = await requireUser(tx, accountId, i.UserName);
-      await deleteInlinePolicy(tx, accountId, 'user', user.name, i.PolicyName);
-    });
-    return {};
-  },
-});
-
-export interface ListUserPoliciesInput extends PageInput {
-  UserName: string;
-}
-
-const listUserPolicies = defineOperation<ListUserPoliciesInput, { PolicyNames: string[] } & Paged>({
-  service: 'iam',
-  name: 'ListUserPolicies',
-  resources: (i, ctx) => [userResource(ctx, i.UserName)],
-  async run(i, ctx) {
-    const accountId = accountOf(ctx);
-    const user = await requireUser(ctx.store, accountId, i.UserName);
-    const names = (await ctx.store.inlinePolicies.list(accountId, 'user', user.name)).map((p) => p.policyName).sort();
-    return page('PolicyNames', names, i);
-  },
-});
-
-// ---------------------------------------------------------------- managed policy attachments
-
-export interface UserPolicyArnInput {
-  UserName: string;
-  PolicyArn: string;
-}
-
-const attachUserPolicy = defineOperation<UserPolicyArnInput, Empty>({
-  service: 'iam',
-  name: 'AttachUserPolicy',
-  resources: (i, ctx) => [userResource(ctx, i.UserName)],
-  conditionKeys: (i) => policyArnKey(i.PolicyArn),
-  async run(i, ctx) {
-    const accountId = accountOf(ctx);
-    await ctx.store.transaction(async (tx) => {
-      const user = await requireUser(tx, accountId, i.UserName);
-      await attachManagedPolicy(tx, accountId, 'user', user.name, i.PolicyArn);
-    });
-    return {};
-  },
-});
-
-const detachUserPolicy = defineOperation<UserPolicyArnInput, Empty>({
-  service: 'iam',
-  name: 'DetachUserPolicy',
-  resources: (i, ctx) => [userResource(ctx, i.UserName)],
-  conditionKeys: (i) => policyArnKey(i.PolicyArn),
-  async run(i, ctx) {
-    const accountId = accountOf(ctx);
-    await ctx.store.transaction(async (tx) => {
-      const user = await requireUser(tx, accountId, i.UserName);
-      await detachManagedPolicy(tx, accountId, 'user', user.name, i.PolicyArn);
-    });
-    return {};
-  },
-});
-
-export interface ListAttachedUserPoliciesInput extends PageInput {
-  UserName: string;
-  PathPrefix?: string;
-}
-
-const listAttachedUserPolicies = defineOperation<ListAttachedUserPoliciesInput, { AttachedPolicies: AttachedPolicyShape[] } & Paged>({
-  service: 'iam',
-  name: 'ListAttachedUserPolicies',
-  resources: (i, ctx) => [userResource(ctx, i.UserName)],
-  async run(i, ctx) {
-    const accountId = accountOf(ctx);
-    const user = await requireUser(ctx.store, accountId, i.UserName);
-    return page('AttachedPolicies', await listAttachedPolicies(ctx.store, accountId, 'user', user.name, i.PathPrefix), i);
-  },
-});
+const userPolicyOperations = entityPolicyOperations(principalPolicyDescriptor('user', 'User', 'UserName', userResource, requireUser));
 
 export const userOperations: Operation<any, any>[] = [
   createUser,
@@ -449,16 +278,8 @@ export const userOperations: Operation<any, any>[] = [
   listUsers,
   updateUser,
   deleteUser,
-  tagUser,
-  untagUser,
-  listUserTags,
+  ...userTagOperations,
   putUserPermissionsBoundary,
   deleteUserPermissionsBoundary,
-  putUserPolicy,
-  getUserPolicy,
-  deleteUserPolicy,
-  listUserPolicies,
-  attachUserPolicy,
-  detachUserPolicy,
-  listAttachedUserPolicies,
+  ...userPolicyOperations,
 ];

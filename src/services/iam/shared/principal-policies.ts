@@ -4,11 +4,9 @@
  * attachability of a managed policy and permissions-boundary ARNs, with IAM's error wording.
  * https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_iam-quotas.html
  */
-import { AwsError, noSuchEntity } from '../../../domain/aws-error.js';
-import { policySize } from '../../../policy/index.js';
+import { AwsError } from '../../../domain/aws-error.js';
 import type { ManagedPolicyRecord, PrincipalEntityType, Store } from '../../../store/ports.js';
 import { attachedPolicyShape, policyPathOf, type AttachedPolicyShape } from './entities.js';
-import { validatePolicyDocument } from './policy-document.js';
 
 export const INLINE_AGGREGATE_LIMIT: Record<PrincipalEntityType, number> = { user: 2048, group: 5120, role: 10240 };
 export const ATTACHED_POLICIES_QUOTA: Record<PrincipalEntityType, { max: number; quota: string }> = {
@@ -16,32 +14,6 @@ export const ATTACHED_POLICIES_QUOTA: Record<PrincipalEntityType, { max: number;
   group: { max: 10, quota: 'PoliciesPerGroup' },
   role: { max: 10, quota: 'PoliciesPerRole' },
 };
-
-/**
- * Stores an inline policy after checking its grammar and the owner's aggregate size (all inline
- * policies together, the replaced one excluded), e.g. "Maximum policy size of 2048 bytes
- * exceeded for user bob".
- */
-export async function putInlinePolicy(store: Store, accountId: string, ownerType: PrincipalEntityType, ownerName: string, policyName: string, document: string): Promise<void> {
-  const limit = INLINE_AGGREGATE_LIMIT[ownerType];
-  const existing = await store.inlinePolicies.list(accountId, ownerType, ownerName);
-  const others = existing.filter((p) => p.policyName.toLowerCase() !== policyName.toLowerCase()).reduce((n, p) => n + policySize(p.document), 0);
-  if (others + policySize(document) > limit) {
-    throw new AwsError('LimitExceeded', `Maximum policy size of ${limit} bytes exceeded for ${ownerType} ${ownerName}`);
-  }
-  validatePolicyDocument(document, 'identity');
-  await store.inlinePolicies.put({ accountId, ownerType, ownerName, policyName, document });
-}
-
-export async function getInlinePolicy(store: Store, accountId: string, ownerType: PrincipalEntityType, ownerName: string, policyName: string): Promise<{ PolicyName: string; PolicyDocument: string }> {
-  const p = await store.inlinePolicies.get(accountId, ownerType, ownerName, policyName);
-  if (!p) throw noSuchEntity(`${ownerType} policy`, policyName);
-  return { PolicyName: p.policyName, PolicyDocument: p.document };
-}
-
-export async function deleteInlinePolicy(store: Store, accountId: string, ownerType: PrincipalEntityType, ownerName: string, policyName: string): Promise<void> {
-  if (!(await store.inlinePolicies.delete(accountId, ownerType, ownerName, policyName))) throw noSuchEntity(`${ownerType} policy`, policyName);
-}
 
 const POLICY_ARN_RE = /^arn:aws[a-z-]*:iam::(aws|\d{12}):policy\/(.+\/)?[\w+=,.@-]+$/;
 
