@@ -10,6 +10,7 @@ import { migrateToLatest } from '../migrations/index.js';
 import type { Store } from '../ports.js';
 import { MasterKey, Sealer } from '../sealing.js';
 import { createSqlStore, type Database } from '../sql/index.js';
+import { withStatementCache } from './statement-cache.js';
 import { RolecallSqliteDialect, sqliteHooks } from './dialect.js';
 
 export const SQLITE_FILE = 'rolecall.db';
@@ -55,7 +56,7 @@ export async function openSqliteStore(opts: OpenSqliteStoreOptions): Promise<Sql
     raw.pragma(`busy_timeout = ${Math.max(0, Math.trunc(opts.busyTimeoutMs ?? DEFAULT_BUSY_TIMEOUT_MS))}`);
     raw.pragma('foreign_keys = ON');
     raw.pragma('synchronous = FULL'); // a committed IAM change survives power loss
-    db = new Kysely<Database>({ dialect: new RolecallSqliteDialect({ database: raw }) });
+    db = new Kysely<Database>({ dialect: new RolecallSqliteDialect({ database: withStatementCache(raw) }) });
     await migrateToLatest(db);
   } catch (e) {
     if (db) await db.destroy();

@@ -13,7 +13,7 @@
  */
 import { AwsError } from '../../../domain/aws-error.js';
 import type { Caller } from '../../../domain/caller.js';
-import { parsePolicy, type NamedPolicy, type PolicyType } from '../../../policy/index.js';
+import { parsePolicy, type NamedPolicy, type Policy, type PolicyType } from '../../../policy/index.js';
 import type { PrincipalEntityType, Store } from '../../../store/ports.js';
 
 /** An IAM entity whose policies are wanted. */
@@ -44,10 +44,25 @@ export function identityOfCaller(caller: Caller): IdentityRef | undefined {
   }
 }
 
+/**
+ * Parsed documents by (type, text): every request reads its caller's policies, and the same
+ * parsed model lets the engine reuse its compiled form (compiled once per model object).
+ * Bounded; cleared when full.
+ */
+const parsed = new Map<string, Policy>();
+const PARSED_MAX = 5000;
+
 function load(doc: string, type: PolicyType, id: string, sourceType: string): NamedPolicy {
-  const r = parsePolicy(doc, { type });
-  if (!r.ok) throw new AwsError('ServiceFailure', `Stored policy ${id} could not be parsed: ${r.errors[0]?.message ?? 'unknown error'}`);
-  return { id, policy: r.policy, sourceType };
+  const key = `${type}\u0000${doc}`;
+  let policy = parsed.get(key);
+  if (!policy) {
+    const r = parsePolicy(doc, { type });
+    if (!r.ok) throw new AwsError('ServiceFailure', `Stored policy ${id} could not be parsed: ${r.errors[0]?.message ?? 'unknown error'}`);
+    policy = r.policy;
+    if (parsed.size >= PARSED_MAX) parsed.clear();
+    parsed.set(key, policy);
+  }
+  return { id, policy, sourceType };
 }
 
 async function managed(store: Store, arn: string, type: PolicyType): Promise<NamedPolicy> {
