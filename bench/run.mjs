@@ -1,7 +1,11 @@
-// `npm run bench`: verify, then R rounds of every (engine, workload) pair of PLAN, each pair in a
-// fresh node process pinned to one core, rotating the engine order each round; writes
-// bench/results/latest.jsonl (+ verify.json, latest.md) and prints a markdown summary.
-// Environment:
+// `npm run bench`: two parts, run one after the other (BENCH_PARTS=engines,http, default both):
+//  engines: verify, then R rounds of every (engine, workload) pair of PLAN, each pair in a fresh
+//    node process pinned to one core, rotating the engine order each round; writes
+//    bench/results/latest.jsonl (+ verify.json, latest.md) and prints a markdown summary;
+//  http: bench/http/run-http.mjs (Rolecall over HTTP vs a bare node:http floor and moto_server,
+//    under wrk; appends to bench/results/http.jsonl, writes http.md; BENCH_HTTP_* variables, see
+//    that file and docs/benchmarks.md).
+// Environment (engines part):
 //   BENCH_ROUNDS   rounds (default 3)          BENCH_SECONDS  timed seconds per pair (default 3)
 //   BENCH_WARMUP   warmup seconds (default 1)  BENCH_ENGINES  comma list to run a subset
 //   BENCH_CPU      core to pin to (default 0)   BENCH_VERIFY=0 skip verification (summary says so)
@@ -15,6 +19,27 @@ import { summarize } from './summarize.mjs';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const resultsDir = join(here, 'results');
+const PARTS = new Set((process.env.BENCH_PARTS || 'engines,http').split(',').map((s) => s.trim()).filter(Boolean));
+for (const p of PARTS) {
+  if (p !== 'engines' && p !== 'http') {
+    console.error(`BENCH_PARTS: unknown part '${p}' (parts: engines, http)`);
+    process.exit(2);
+  }
+}
+
+/** The HTTP part, in its own process (it starts and stops its servers and wrk itself). */
+function runHttpPart() {
+  console.log('\nbench: HTTP part (bench/http/run-http.mjs)');
+  const h = spawnSync(process.execPath, [join(here, 'http', 'run-http.mjs')], { stdio: 'inherit' });
+  if (h.status !== 0) {
+    console.error(`bench: the HTTP part ${h.status === 3 ? 'had invalid load runs (non-2xx answers or socket errors; see above)' : `failed (exit ${h.status ?? h.signal})`}`);
+    process.exit(1);
+  }
+}
+if (!PARTS.has('engines')) {
+  runHttpPart();
+  process.exit(0);
+}
 const ROUNDS = Number(process.env.BENCH_ROUNDS || 3);
 const SECONDS = Number(process.env.BENCH_SECONDS || 3);
 const WARMUP = Number(process.env.BENCH_WARMUP || 1);
@@ -80,3 +105,6 @@ const md = summarize(rows, { verify, meta });
 writeFileSync(join(resultsDir, 'latest.md'), md + '\n');
 console.log('\n' + md);
 console.log(`\n(raw results: ${out}; this summary: ${join(resultsDir, 'latest.md')}; ${meta.wall_seconds} s of rounds)`);
+
+// 4. The HTTP part.
+if (PARTS.has('http')) runHttpPart();
