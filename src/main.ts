@@ -15,6 +15,7 @@ import { ensureFirstAccount, type RootCredentials } from './services/accounts/ac
 import { operationRegistry } from './services/registry.js';
 import { loadOrCreateMasterKey } from './store/sealing.js';
 import { openSqliteStore } from './store/sqlite/index.js';
+import { cachedStore } from './store/cached-store.js';
 import type { Store } from './store/ports.js';
 import { SessionTokenService } from './tokens/session-tokens.js';
 
@@ -48,7 +49,8 @@ export async function startServer(settings: Settings, opts: { clock?: Clock; ran
   const clock = opts.clock ?? systemClock;
   const random = opts.random ?? cryptoRandom;
   const logger = opts.logger ?? makeLogger(settings.logLevel);
-  const store = await openStore(settings.dataDir);
+  // Every request reads the caller's key, identity and policies: serve those from memory.
+  const store = cachedStore(await openStore(settings.dataDir));
   try {
     const accountOpts: Parameters<typeof ensureFirstAccount>[3] = {};
     if (settings.accountId) accountOpts.accountId = settings.accountId;

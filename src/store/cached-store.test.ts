@@ -1,0 +1,72 @@
+import assert from 'node:assert/strict';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import { cachedStore } from './cached-store.js';
+import { runStoreContract } from './contract.js';
+import { ACCT, accessKey, user } from './contract/fixtures.js';
+import { MasterKey } from './sealing.js';
+import { openSqliteStore } from './sqlite/index.js';
+
+const key = MasterKey.generate();
+let dir = '';
+let n = 0;
+const nextFile = () => join(dir, `cached-${++n}.db`);
+before(async () => {
+  dir = await mkdtemp(join(tmpdir(), 'rolecall-cached-'));
+});
+after(async () => {
+  await rm(dir, { recursive: true, force: true });
+});
+
+// The cache must be invisible: the whole store contract passes through it.
+runStoreContract('sqlite behind the read cache', async () => cachedStore(await openSqliteStore({ filename: nextFile(), masterKey: key })));
+
+describe('read cache', () => {
+  it('serves repeated reads from memory and sees its own writes at once', async () => {
+    const raw = await openSqliteStore({ filename: nextFile(), masterKey: key });
+    let reads = 0;
+    const get = raw.accessKeys.get.bind(raw.accessKeys);
+    raw.accessKeys.get = (id: string) => {
+      reads++;
+      return get(id);
+    };
+    const s = cachedStore(raw, { ttlMs: 60_000 });
+    await s.users.create(user('alice'));
+    const k = accessKey({ userName: 'alice' });
+    await s.accessKeys.create(k);
+    await s.accessKeys.get(k.accessKeyId);
+    await s.accessKeys.get(k.accessKeyId);
+    assert.equal(reads, 1);
+    await s.transaction(async (tx) => {
+      await tx.accessKeys.update(k.accessKeyId, { status: 'Inactive' });
+    });
+    assert.equal((await s.accessKeys.get(k.accessKeyId))?.status, 'Inactive');
+    assert.equal(reads, 2);
+    await s.close();
+  });
+
+  it('hands out copies: a caller mutating a record does not change the cache', async () => {
+    const s = cachedStore(await openSqliteStore({ filename: nextFile(), masterKey: key }), { ttlMs: 60_000 });
+    await s.users.create(user('bob'));
+    const a = await s.users.get(ACCT, 'bob');
+    a!.tags.push({ Key: 'x', Value: 'y' });
+    const b = await s.users.get(ACCT, 'bob');
+    assert.deepEqual(b!.tags, []);
+    await s.close();
+  });
+
+  it('forgets entries after the TTL (bounded staleness for writes made by other nodes)', async () => {
+    let t = 0;
+    const raw = await openSqliteStore({ filename: nextFile(), masterKey: key });
+    const s = cachedStore(raw, { ttlMs: 1000, now: () => t });
+    await s.users.create(user('carol'));
+    assert.ok(await s.users.get(ACCT, 'carol'));
+    await raw.users.delete(ACCT, 'carol'); // another node's write: not seen by this cache
+    assert.ok(await s.users.get(ACCT, 'carol'));
+    t += 1001;
+    assert.equal(await s.users.get(ACCT, 'carol'), undefined);
+    await s.close();
+  });
+});

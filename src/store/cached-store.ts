@@ -1,0 +1,110 @@
+/**
+ * A read cache in front of any Store. Every request reads the caller's access key, identity and
+ * policies; writes are rare. Reads of the listed methods are answered from memory while
+ * (a) no write has gone through this node since they were cached and (b) they are younger than
+ * `ttlMs`, which bounds how long another node's write can go unseen (PostgreSQL, many nodes).
+ *
+ * INVARIANT: any write through this store (or a transaction it opened) invalidates every cached
+ * read: a generation counter is bumped before the write is sent and again when it (or its
+ * transaction) has finished, so a read that raced the write is never served afterwards.
+ * Values are cloned on the way in and out, so a caller mutating a record cannot corrupt the cache.
+ */
+import type { Store } from './ports.js';
+
+/** Read methods served from the cache, per repository. Everything else on a repo is a write. */
+const CACHED_READS: Partial<Record<keyof Store, ReadonlySet<string>>> = {
+  accessKeys: new Set(['get', 'listForUser']),
+  users: new Set(['get', 'getById']),
+  roles: new Set(['get', 'getById']),
+  groups: new Set(['get', 'listGroupsForUser']),
+  inlinePolicies: new Set(['get', 'list']),
+  attachments: new Set(['listForEntity']),
+  policies: new Set(['get', 'getVersion']),
+};
+/** Repositories whose every method passes through (reads uncached, writes still invalidate). */
+const REPOS: ReadonlyArray<keyof Store> = ['accounts', 'users', 'groups', 'roles', 'policies', 'inlinePolicies', 'attachments', 'accessKeys', 'mfaDevices', 'instanceProfiles', 'settings'];
+/** Methods that only read, on repositories that are not cached: they must not invalidate. */
+const PLAIN_READS = new Set(['get', 'getById', 'list', 'listForUser', 'listForRole', 'listForPolicy', 'listForEntity', 'listUsers', 'listGroupsForUser', 'getVersion', 'listVersions', 'countBoundaryUsage']);
+
+interface Entry {
+  gen: number;
+  at: number;
+  value: unknown;
+}
+
+export interface CachedStoreOptions {
+  ttlMs?: number;
+  maxEntries?: number;
+  now?: () => number;
+}
+
+export function cachedStore(inner: Store, opts: CachedStoreOptions = {}): Store {
+  const ttl = opts.ttlMs ?? 1000;
+  const max = opts.maxEntries ?? 20_000;
+  const now = opts.now ?? Date.now;
+  const cache = new Map<string, Entry>();
+  let gen = 0;
+  const bump = () => {
+    gen++;
+    cache.clear();
+  };
+
+  const wrapRepo = (name: keyof Store, repo: Record<string, unknown>, caching: boolean): Record<string, unknown> => {
+    const out: Record<string, unknown> = {};
+    const reads = caching ? CACHED_READS[name] : undefined;
+    for (const key of Object.keys(repo)) out[key] = repo[key];
+    const proto = Object.getPrototypeOf(repo) as Record<string, unknown> | null;
+    const methods = new Set<string>([...Object.keys(repo), ...(proto && proto !== Object.prototype ? Object.getOwnPropertyNames(proto) : [])]);
+    for (const m of methods) {
+      if (m === 'constructor') continue;
+      const fn = (repo as Record<string, unknown>)[m];
+      if (typeof fn !== 'function') continue;
+      const call = (...args: unknown[]) => (fn as (...a: unknown[]) => Promise<unknown>).apply(repo, args);
+      if (reads?.has(m)) {
+        out[m] = async (...args: unknown[]) => {
+          const k = `${name}.${m}\u0000${JSON.stringify(args)}`;
+          const hit = cache.get(k);
+          const t = now();
+          if (hit && hit.gen === gen && t - hit.at < ttl) return structuredClone(hit.value);
+          const g = gen;
+          const value = await call(...args);
+          if (g === gen) {
+            if (cache.size >= max) cache.clear();
+            cache.set(k, { gen: g, at: t, value: structuredClone(value) });
+          }
+          return value;
+        };
+      } else if (PLAIN_READS.has(m)) {
+        out[m] = call;
+      } else {
+        out[m] = async (...args: unknown[]) => {
+          bump();
+          try {
+            return await call(...args);
+          } finally {
+            bump();
+          }
+        };
+      }
+    }
+    return out;
+  };
+
+  const wrap = (s: Store, caching: boolean): Store => {
+    const w: Record<string, unknown> = {};
+    for (const r of REPOS) w[r] = wrapRepo(r, s[r] as unknown as Record<string, unknown>, caching);
+    w.transaction = async <T>(fn: (tx: Store) => Promise<T>): Promise<T> => {
+      try {
+        // Inside a transaction nothing is served from the cache; writes still invalidate it.
+        return await s.transaction((tx) => fn(wrap(tx, false)));
+      } finally {
+        bump();
+      }
+    };
+    w.close = () => s.close();
+    // Keep adapter extras (filename, backup) reachable.
+    for (const k of Object.keys(s)) if (!(k in w)) w[k] = (s as unknown as Record<string, unknown>)[k];
+    return w as unknown as Store;
+  };
+  return wrap(inner, true);
+}
