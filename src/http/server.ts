@@ -40,12 +40,15 @@ function headerPairs(raw: string[]): Array<[string, string]> {
 }
 
 function send(res: ServerResponse, r: HttpResponse): void {
-  const body = typeof r.body === 'string' ? Buffer.from(r.body, 'utf8') : r.body;
+  // A string body goes out in the same write as the headers (node joins them); a Buffer would
+  // cost a second write (writev) per response.
+  const length = typeof r.body === 'string' ? Buffer.byteLength(r.body, 'utf8') : r.body.length;
   // The listener owns Content-Length: drop any the handler set (in any case), or node sends two.
   const headers: Record<string, string> = {};
-  for (const [k, v] of Object.entries(r.headers)) if (k.toLowerCase() !== 'content-length') headers[k] = v;
-  res.writeHead(r.status, { ...headers, 'content-length': String(body.length) });
-  res.end(body);
+  for (const k in r.headers) if (k.toLowerCase() !== 'content-length') headers[k] = r.headers[k] as string;
+  headers['content-length'] = String(length);
+  res.writeHead(r.status, headers);
+  res.end(r.body);
 }
 
 export interface Listening {

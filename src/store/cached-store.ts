@@ -26,6 +26,16 @@ const REPOS: ReadonlyArray<keyof Store> = ['accounts', 'users', 'groups', 'roles
 /** Methods that only read, on repositories that are not cached: they must not invalidate. */
 const PLAIN_READS = new Set(['get', 'getById', 'list', 'listForUser', 'listForRole', 'listForPolicy', 'listForEntity', 'listUsers', 'listGroupsForUser', 'getVersion', 'listVersions', 'countBoundaryUsage']);
 
+/** Arguments are strings (ids, names, ARNs) on the cached reads: join them; else fall back to JSON. */
+function cacheKey(repo: string, method: string, args: unknown[]): string {
+  let k = `${repo}.${method}`;
+  for (const a of args) {
+    if (typeof a !== 'string') return `${repo}.${method}\u0001${JSON.stringify(args)}`;
+    k += `\u0000${a}`;
+  }
+  return k;
+}
+
 interface Entry {
   gen: number;
   at: number;
@@ -62,7 +72,7 @@ export function cachedStore(inner: Store, opts: CachedStoreOptions = {}): Store 
       const call = (...args: unknown[]) => (fn as (...a: unknown[]) => Promise<unknown>).apply(repo, args);
       if (reads?.has(m)) {
         out[m] = async (...args: unknown[]) => {
-          const k = `${name}.${m}\u0000${JSON.stringify(args)}`;
+          const k = cacheKey(name, m, args);
           const hit = cache.get(k);
           const t = now();
           if (hit && hit.gen === gen && t - hit.at < ttl) return structuredClone(hit.value);
