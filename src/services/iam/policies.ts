@@ -34,7 +34,7 @@ import {
   type Usage,
 } from './shared/managed-policies.js';
 import { assertCustomerManaged, callerAccount, defineIamOperation, findVisiblePolicy, policyNotAttachable } from './shared/operation-kit.js';
-import { paginate } from './shared/pagination.js';
+import { pageFields, paginate } from './shared/pagination.js';
 import { validatePolicyDocument } from './shared/policy-document.js';
 import { mergeTagList, removeTagKeys, validateTagKeys, validateTagList } from './shared/tag-input.js';
 import { requestTagKeys } from './shared/tags.js';
@@ -158,7 +158,7 @@ const listPolicies = defineIamOperation<ListPoliciesInput, { Policies: PolicyVie
     }
     const page = paginate(withUsage, input);
     const Policies = await Promise.all(page.items.map(async ({ p, u }) => policyView(p, u ?? (await usageOf(ctx.store, account, p.arn)), 'list')));
-    return { Policies, IsTruncated: page.IsTruncated, ...(page.Marker ? { Marker: page.Marker } : {}) };
+    return { Policies, ...pageFields(page) };
   },
 });
 
@@ -258,7 +258,7 @@ const listPolicyVersions = defineIamOperation<PolicyArnInput & { Marker?: string
     const p = await policyOrThrow(ctx.store, callerAccount(ctx), input.PolicyArn);
     const all = (await ctx.store.policies.listVersions(p.arn)).sort((a, b) => versionNumber(b.versionId) - versionNumber(a.versionId));
     const page = paginate(all, input);
-    return { Versions: page.items.map((v) => versionView(v, false)), IsTruncated: page.IsTruncated, ...(page.Marker ? { Marker: page.Marker } : {}) };
+    return { Versions: page.items.map((v) => versionView(v, false)), ...pageFields(page) };
   },
 });
 
@@ -386,7 +386,7 @@ const listPolicyTags = defineIamOperation<PolicyArnInput & { Marker?: string; Ma
     checkFields(pageRules(input));
     const p = await policyOrThrow(ctx.store, callerAccount(ctx), input.PolicyArn);
     const page = paginate(p.tags, input);
-    return { Tags: page.items.map((t) => ({ Key: t.Key, Value: t.Value })), IsTruncated: page.IsTruncated, ...(page.Marker ? { Marker: page.Marker } : {}) };
+    return { Tags: page.items.map((t) => ({ Key: t.Key, Value: t.Value })), ...pageFields(page) };
   },
 });
 

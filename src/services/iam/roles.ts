@@ -24,7 +24,7 @@ import {
   isAttachable,
   parsePolicyArn,
 } from './shared/operation-kit.js';
-import { paginate } from './shared/pagination.js';
+import { pageFields, paginate } from './shared/pagination.js';
 import { validatePolicyDocument } from './shared/policy-document.js';
 import { roleAuthorization } from './shared/role-auth.js';
 import { roleView, type RoleView } from './shared/role-view.js';
@@ -142,7 +142,7 @@ const listRoles = defineIamOperation<ListRolesInput, { Roles: RoleView[]; IsTrun
     const all = await ctx.store.roles.list(callerAccount(ctx), input.PathPrefix);
     const page = paginate(all, input);
     const Roles = await Promise.all(page.items.map((r) => roleView(r, ctx.store, 'list')));
-    return { Roles, IsTruncated: page.IsTruncated, ...(page.Marker ? { Marker: page.Marker } : {}) };
+    return { Roles, ...pageFields(page) };
   },
 });
 
@@ -274,7 +274,7 @@ const listRoleTags = defineIamOperation<{ RoleName: string; Marker?: string; Max
     checkFields([rules.roleName(input.RoleName), ...pageRules(input)]);
     const role = await getRoleOrThrow(ctx.store, callerAccount(ctx), input.RoleName);
     const page = paginate(role.tags, input);
-    return { Tags: page.items.map((t) => ({ Key: t.Key, Value: t.Value })), IsTruncated: page.IsTruncated, ...(page.Marker ? { Marker: page.Marker } : {}) };
+    return { Tags: page.items.map((t) => ({ Key: t.Key, Value: t.Value })), ...pageFields(page) };
   },
 });
 

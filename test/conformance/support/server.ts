@@ -7,7 +7,7 @@
  */
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
-import { createHash, createHmac, randomInt, type Hash, type Hmac } from 'node:crypto';
+import { createHash, randomInt } from 'node:crypto';
 import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { request as httpRequest } from 'node:http';
 import { tmpdir } from 'node:os';
@@ -15,6 +15,7 @@ import { join } from 'node:path';
 import { SignatureV4 } from '@smithy/signature-v4';
 import type { Settings } from '../../../src/config/config.js';
 import { startServer, type RunningServer } from '../../../src/main.js';
+import { Sha256 } from '../../../src/sigv4/testkit.js';
 
 export const REGION = 'us-east-1';
 
@@ -349,28 +350,7 @@ export function rawHttp(url: string, req: { method: string; path: string; header
   });
 }
 
-type SourceData = string | ArrayBuffer | ArrayBufferView;
-const toBuffer = (d: SourceData): Buffer => (typeof d === 'string' ? Buffer.from(d, 'utf8') : ArrayBuffer.isView(d) ? Buffer.from(d.buffer, d.byteOffset, d.byteLength) : Buffer.from(d));
-
-/** The `sha256` constructor @smithy/signature-v4 wants, on node:crypto. */
-export class Sha256 {
-  private h: Hash | Hmac;
-  constructor(private readonly secret?: SourceData) {
-    this.h = this.fresh();
-  }
-  private fresh(): Hash | Hmac {
-    return this.secret === undefined ? createHash('sha256') : createHmac('sha256', toBuffer(this.secret));
-  }
-  update(data: SourceData): void {
-    this.h.update(toBuffer(data));
-  }
-  async digest(): Promise<Uint8Array> {
-    return new Uint8Array(this.h.digest());
-  }
-  reset(): void {
-    this.h = this.fresh();
-  }
-}
+export { Sha256 };
 
 export function signer(credentials: Credentials, service: 'iam' | 'sts', applyChecksum = false): SignatureV4 {
   return new SignatureV4({ service, region: REGION, sha256: Sha256, credentials, uriEscapePath: true, applyChecksum });

@@ -1,7 +1,7 @@
 /**
  * Builds a paged list output in the AWS shape: `{ <Member>: items, IsTruncated, Marker? }`.
  */
-import { paginate, type PageInput } from './pagination.js';
+import { pageFields, paginate, type PageInput } from './pagination.js';
 
 export interface Paged {
   IsTruncated: boolean;
@@ -10,7 +10,5 @@ export interface Paged {
 
 export function pagedOutput<T, K extends string>(member: K, all: T[], input: PageInput): Record<K, T[]> & Paged {
   const p = paginate(all, input);
-  const out = { [member]: p.items, IsTruncated: p.IsTruncated } as Record<K, T[]> & Paged;
-  if (p.Marker !== undefined) out.Marker = p.Marker;
-  return out;
+  return { [member]: p.items, ...pageFields(p) } as Record<K, T[]> & Paged;
 }

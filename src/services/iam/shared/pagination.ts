@@ -34,3 +34,8 @@ export function paginate<T>(all: T[], input: PageInput): Page<T> {
   if (truncated) page.Marker = Buffer.from(String(start + max), 'utf8').toString('base64url');
   return page;
 }
+
+/** The paging members of a list output: `IsTruncated`, and `Marker` only when truncated. */
+export function pageFields<T>(page: Page<T>): { IsTruncated: boolean; Marker?: string } {
+  return page.Marker !== undefined ? { IsTruncated: page.IsTruncated, Marker: page.Marker } : { IsTruncated: page.IsTruncated };
+}
