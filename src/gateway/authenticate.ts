@@ -10,8 +10,7 @@ import type { AccessKeyRecord, Store } from '../store/ports.js';
 import type { SessionResolution } from './session-caller.js';
 
 export function sigv4AwsError(e: SigV4Error<string>): AwsError {
-  const err = new AwsError(e.code as AwsErrorCode, e.message);
-  return err;
+  return new AwsError(e.code as AwsErrorCode, e.message);
 }
 
 /** Resolves the owner of a long-term access key into a Caller. */

@@ -139,9 +139,10 @@ export const assumeRole = defineOperation<AssumeRoleInput, Record<string, unknow
     if (input.TransitiveTagKeys && input.TransitiveTagKeys.length) context['sts:TransitiveTagKeys'] = input.TransitiveTagKeys;
 
     const trust = { id: `${role.arn}#trust`, policy: await effectiveTrustPolicy(role, ctx.store), sourceType: 'role-trust' };
-    const authorize = async (action: string) => {
+    /** Authorizes `action` on the role; with `identityOnly`, against the caller's own policies alone. */
+    const authorize = async (action: string, identityOnly = false) => {
       try {
-        await ctx.authorizer!.authorize({ caller, action, resources: [role.arn], context, resourcePolicy: trust, resourceType: 'trust' });
+        await ctx.authorizer!.authorize(identityOnly ? { caller, action, resources: [role.arn], context } : { caller, action, resources: [role.arn], context, resourcePolicy: trust, resourceType: 'trust' });
       } catch (e) {
         if (e instanceof AwsError && e.code === 'AccessDenied') throw denied(caller, input.RoleArn, action);
         throw e;
@@ -154,14 +155,7 @@ export const assumeRole = defineOperation<AssumeRoleInput, Record<string, unknow
     // Role chaining with a source identity: the assuming role's own permissions must allow
     // sts:SetSourceIdentity too, not only the next role's trust policy (IAM user guide, "Monitor
     // and control actions taken with assumed roles").
-    if (sourceIdentity !== undefined && caller.kind === 'assumed-role') {
-      try {
-        await ctx.authorizer.authorize({ caller, action: 'sts:SetSourceIdentity', resources: [role.arn], context });
-      } catch (e) {
-        if (e instanceof AwsError && e.code === 'AccessDenied') throw denied(caller, input.RoleArn, 'sts:SetSourceIdentity');
-        throw e;
-      }
-    }
+    if (sourceIdentity !== undefined && caller.kind === 'assumed-role') await authorize('sts:SetSourceIdentity', true);
 
     // Duration: the role's maximum, and one hour when chaining.
     const duration = input.DurationSeconds ?? 3600;
