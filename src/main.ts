@@ -8,6 +8,7 @@ import { StorePolicySource } from './authz/store-policy-source.js';
 import type { Settings } from './config/config.js';
 import { systemClock, type Clock } from './domain/clock.js';
 import { cryptoRandom, type Random } from './domain/random.js';
+import { routeEndpoints, type Endpoint } from './endpoints/endpoint.js';
 import { Gateway } from './gateway/gateway.js';
 import { sessionResolver } from './gateway/session-caller.js';
 import { listen, type Listening } from './http/server.js';
@@ -69,7 +70,10 @@ export async function startServer(settings: Settings, opts: { clock?: Clock; ran
       logger,
       defaultRegion: settings.region,
     });
-    const listening: Listening = await listen((req) => gateway.handle(req), settings.host, settings.port, (err) => logger.error({ err }, 'http error'));
+    // Non-AWS surfaces on the same port (container credentials, authorize API, ...).
+    const endpoints: Endpoint[] = [];
+    const handler = routeEndpoints(endpoints, (req) => gateway.handle(req));
+    const listening: Listening = await listen(handler, settings.host, settings.port, (err) => logger.error({ err }, 'http error'));
     return {
       url: listening.url,
       port: listening.port,

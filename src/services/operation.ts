@@ -8,6 +8,7 @@
 import type { Caller } from '../domain/caller.js';
 import type { Clock } from '../domain/clock.js';
 import type { Random } from '../domain/random.js';
+import type { AuditTrail } from '../audit/event.js';
 import type { Authorizer } from '../authz/authorizer.js';
 import type { ContextValue } from '../policy/index.js';
 import type { Store } from '../store/ports.js';
@@ -30,6 +31,8 @@ export interface OperationContext {
   requestContext?: Record<string, ContextValue>;
   /** Mints temporary credentials (STS). */
   sessions?: SessionIssuer;
+  /** The audit trail, for operations that record more than their own call (e.g. cross-account copies). */
+  audit?: AuditTrail;
 }
 
 export interface Operation<I = Record<string, unknown>, O = Record<string, unknown>> {

@@ -1,0 +1,70 @@
+/**
+ * The audit record: one CloudTrail-format event per API call and per credential issuance,
+ * success or failure. Field names and shapes follow the CloudTrail record contents reference
+ * (https://docs.aws.amazon.com/awscloudtrail/latest/userguide/cloudtrail-event-reference-record-contents.html)
+ * and the userIdentity element
+ * (https://docs.aws.amazon.com/awscloudtrail/latest/userguide/cloudtrail-event-reference-user-identity.html).
+ *
+ * INVARIANT: no event ever carries a secret: no secret access key, session token, TOTP code or
+ * password, in requestParameters, responseElements, errorMessage or anywhere else.
+ */
+
+export type UserIdentityType = 'Root' | 'IAMUser' | 'AssumedRole' | 'FederatedUser' | 'AWSAccount' | 'AWSService' | 'WebIdentityUser' | 'SAMLUser' | 'Unknown';
+
+export interface SessionIssuer {
+  type: 'Role' | 'IAMUser' | 'Root';
+  principalId: string;
+  arn: string;
+  accountId: string;
+  userName: string;
+}
+
+export interface UserIdentity {
+  type: UserIdentityType;
+  principalId?: string;
+  arn?: string;
+  accountId?: string;
+  accessKeyId?: string;
+  userName?: string;
+  /** The AWS service that made the request on the principal's behalf (e.g. ec2.amazonaws.com). */
+  invokedBy?: string;
+  sessionContext?: {
+    sessionIssuer?: SessionIssuer;
+    attributes: { creationDate: string; mfaAuthenticated: 'true' | 'false' };
+    sourceIdentity?: string;
+    webIdFederationData?: Record<string, unknown>;
+  };
+  identityProvider?: string;
+}
+
+export interface CloudTrailEvent {
+  eventVersion: string;
+  userIdentity: UserIdentity;
+  /** ISO 8601, second precision, UTC ("2026-12-02T03:04:05Z"). */
+  eventTime: string;
+  eventSource: string; // iam.amazonaws.com, sts.amazonaws.com, ...
+  eventName: string;
+  awsRegion: string;
+  sourceIPAddress: string;
+  userAgent: string;
+  requestParameters: Record<string, unknown> | null;
+  responseElements: Record<string, unknown> | null;
+  errorCode?: string;
+  errorMessage?: string;
+  requestID: string;
+  eventID: string;
+  readOnly: boolean;
+  resources?: Array<{ ARN: string; accountId: string; type?: string }>;
+  eventType: 'AwsApiCall' | 'AwsServiceEvent';
+  managementEvent: boolean;
+  /** The account that receives this copy of the event. */
+  recipientAccountId: string;
+  /** Cross-account calls: the same id on the copy in each account. */
+  sharedEventID?: string;
+  eventCategory: 'Management';
+}
+
+/** Where events go. `record` resolves once the event is durably stored (group commit). */
+export interface AuditTrail {
+  record(event: CloudTrailEvent): Promise<void>;
+}
