@@ -47,12 +47,16 @@ describe('read cache', () => {
     await s.close();
   });
 
-  it('hands out copies: a caller mutating a record does not change the cache', async () => {
+  it('hands out frozen records: a caller mutating one fails loudly and the cache is unchanged', async () => {
     const s = cachedStore(await openSqliteStore({ filename: nextFile(), masterKey: key }), { ttlMs: 60_000 });
     await s.users.create(user('bob'));
     const a = await s.users.get(ACCT, 'bob');
-    a!.tags.push({ Key: 'x', Value: 'y' });
+    assert.throws(() => a!.tags.push({ Key: 'x', Value: 'y' }), TypeError);
+    assert.throws(() => {
+      (a as { name: string }).name = 'mallory';
+    }, TypeError);
     const b = await s.users.get(ACCT, 'bob');
+    assert.equal(b!.name, 'bob');
     assert.deepEqual(b!.tags, []);
     await s.close();
   });

@@ -7,7 +7,9 @@
  * INVARIANT: any write through this store (or a transaction it opened) invalidates every cached
  * read: a generation counter is bumped before the write is sent and again when it (or its
  * transaction) has finished, so a read that raced the write is never served afterwards.
- * Values are cloned on the way in and out, so a caller mutating a record cannot corrupt the cache.
+ * INVARIANT: cached values are deep-frozen (hits and misses alike), so a caller mutating a record
+ * cannot corrupt the cache: it fails loudly instead (ESM code is strict). Freezing once costs far
+ * less than cloning on every hit, which showed up as ~10% of an AssumeRole's CPU.
  */
 import type { Store } from './ports.js';
 
@@ -25,6 +27,14 @@ const CACHED_READS: Partial<Record<keyof Store, ReadonlySet<string>>> = {
 const REPOS: ReadonlyArray<keyof Store> = ['accounts', 'users', 'groups', 'roles', 'policies', 'inlinePolicies', 'attachments', 'accessKeys', 'mfaDevices', 'instanceProfiles', 'settings'];
 /** Methods that only read, on repositories that are not cached: they must not invalidate. */
 const PLAIN_READS = new Set(['get', 'getById', 'list', 'listForUser', 'listForRole', 'listForPolicy', 'listForEntity', 'listUsers', 'listGroupsForUser', 'getVersion', 'listVersions', 'countBoundaryUsage']);
+
+function deepFreeze<T>(value: T): T {
+  if (value !== null && typeof value === 'object' && !Object.isFrozen(value) && !ArrayBuffer.isView(value)) {
+    Object.freeze(value);
+    for (const v of Object.values(value as object)) deepFreeze(v);
+  }
+  return value;
+}
 
 /** Arguments are strings (ids, names, ARNs) on the cached reads: join them; else fall back to JSON. */
 function cacheKey(repo: string, method: string, args: unknown[]): string {
@@ -75,12 +85,12 @@ export function cachedStore(inner: Store, opts: CachedStoreOptions = {}): Store 
           const k = cacheKey(name, m, args);
           const hit = cache.get(k);
           const t = now();
-          if (hit && hit.gen === gen && t - hit.at < ttl) return structuredClone(hit.value);
+          if (hit && hit.gen === gen && t - hit.at < ttl) return hit.value;
           const g = gen;
-          const value = await call(...args);
+          const value = deepFreeze(await call(...args));
           if (g === gen) {
             if (cache.size >= max) cache.clear();
-            cache.set(k, { gen: g, at: t, value: structuredClone(value) });
+            cache.set(k, { gen: g, at: t, value });
           }
           return value;
         };

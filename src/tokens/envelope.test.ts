@@ -16,7 +16,7 @@ describe('token envelope', () => {
     const p = parseToken(token);
     assert.ok(p);
     assert.equal(p.keyId, 'deadbeef');
-    assert.deepEqual([...p.header], [1, 0xde, 0xad, 0xbe, 0xef]);
+    assert.deepEqual([...p.header], [2, 0xde, 0xad, 0xbe, 0xef]);
     assert.deepEqual(p.nonce, nonce);
     assert.deepEqual(p.ciphertext, ct);
     assert.deepEqual(p.tag, tag);
@@ -27,7 +27,7 @@ describe('token envelope', () => {
     const body = good.slice(TOKEN_PREFIX.length);
     const bytes = Buffer.from(body, 'base64url');
     const v2 = Buffer.from(bytes);
-    v2[0] = 2;
+    v2[0] = 1; // format 1 (always-deflated claims) is no longer accepted
     const bad: unknown[] = [
       undefined,
       null,

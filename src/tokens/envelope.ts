@@ -3,7 +3,7 @@
  * bytes. See docs/session-tokens.md.
  *
  *   token = "rc1." + base64url(no padding) of:
- *     version (1 byte, 0x01) | key id (4 bytes) | nonce (12 bytes) | ciphertext (>= 1 byte) | tag (16 bytes)
+ *     version (1 byte, 0x02) | key id (4 bytes) | nonce (12 bytes) | ciphertext (>= 1 byte) | tag (16 bytes)
  *
  * INVARIANT: parseToken never throws and accepts exactly the strings formatToken can produce:
  * one prefix, the base64url alphabet only, canonical encoding (no stray low bits in the last
@@ -13,7 +13,7 @@
  */
 
 export const TOKEN_PREFIX = 'rc1.';
-export const FORMAT_VERSION = 0x01;
+export const FORMAT_VERSION = 0x02;
 export const KEY_ID_BYTES = 4;
 export const NONCE_BYTES = 12;
 export const TAG_BYTES = 16;

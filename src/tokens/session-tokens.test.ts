@@ -79,6 +79,7 @@ describe('SessionTokenService', () => {
     const bare = (await svc.issue({ ...assumeRoleClaims(), tags: [], transitiveTagKeys: [], sessionPolicies: [] })).SessionToken.length;
     t.diagnostic(`typical AssumeRole token: ${Math.min(...sizes)}-${Math.max(...sizes)} chars; without tags/policy: ${bare} chars`);
     assert.ok(Math.max(...sizes) < 1000);
+    assert.ok(bare < 750, 'a bare session is sealed without compression and stays short');
   });
 
   it('any change to any byte region makes the token invalid', async () => {

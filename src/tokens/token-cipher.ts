@@ -15,7 +15,8 @@
  * INVARIANT: nonces and keys never come from the injected Random (tests make it deterministic;
  * a repeated GCM nonce under one key would reveal plaintexts and allow forgeries).
  */
-import { createCipheriv, createDecipheriv, createSecretKey, hkdfSync, randomBytes, type KeyObject } from 'node:crypto';
+import { createCipheriv, createDecipheriv, createSecretKey, hkdfSync, type KeyObject } from 'node:crypto';
+import { secureRandomBytes } from '../domain/random.js';
 import { formatToken, headerFor, NONCE_BYTES, TAG_BYTES, TOKEN_PREFIX, type TokenParts } from './envelope.js';
 
 const AAD_LABEL = Buffer.from(`rolecall session token ${TOKEN_PREFIX}`, 'ascii');
@@ -34,7 +35,7 @@ function aad(header: Buffer): Buffer {
 
 export function sealBytes(key: KeyObject, keyId: string, plaintext: Buffer): string {
   const header = headerFor(keyId);
-  const nonce = randomBytes(NONCE_BYTES);
+  const nonce = secureRandomBytes(NONCE_BYTES);
   const cipher = createCipheriv('aes-256-gcm', key, nonce, { authTagLength: TAG_BYTES });
   cipher.setAAD(aad(header));
   const ciphertext = Buffer.concat([cipher.update(plaintext), cipher.final()]);

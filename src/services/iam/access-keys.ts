@@ -109,7 +109,7 @@ const listAccessKeys = defineOperation<ListAccessKeysInput, { AccessKeyMetadata:
   resources: (i, ctx) => [userResource(ctx, i.UserName)],
   async run(i, ctx) {
     const owner = await resolveOwner(ctx, i.UserName);
-    const keys = await ctx.store.accessKeys.listForUser(owner.accountId, owner.userName);
+    const keys = [...(await ctx.store.accessKeys.listForUser(owner.accountId, owner.userName))];
     keys.sort((a, b) => a.createdAt.getTime() - b.createdAt.getTime() || a.accessKeyId.localeCompare(b.accessKeyId));
     return pagedOutput('AccessKeyMetadata', keys.map(metadata), i);
   },
