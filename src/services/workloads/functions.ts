@@ -12,7 +12,7 @@
 import { AwsError } from '../../domain/aws-error.js';
 import { assumeRoleAsService, LAMBDA_SERVICE } from '../sts/service-assume-role.js';
 import { ROLE_ARN_RE } from '../sts/role-trust.js';
-import { authorizeAction, authorizePassRole, type LaunchRequest, type WorkloadDeps } from './launch.js';
+import { authorizeAction, authorizePassRole, roleArnOf, type LaunchRequest, type WorkloadDeps } from './launch.js';
 import { lambdaErrors } from './workload-error.js';
 
 export const DEFAULT_FUNCTION_NAME = 'rolecall-exec';
@@ -39,9 +39,9 @@ export async function functionCredentials(deps: WorkloadDeps, req: LaunchRequest
   if (typeof name !== 'string' || !FUNCTION_NAME_RE.test(name)) {
     throw lambdaErrors.invalidParameter(`1 validation error detected: Value '${String(name)}' at 'functionName' failed to satisfy constraint: Member must satisfy regular expression pattern: [a-zA-Z0-9-_]+`);
   }
-  const roleArn = input.Role;
-  if (typeof roleArn !== 'string' || !ROLE_ARN_RE.test(roleArn)) {
-    throw lambdaErrors.invalidParameter(`1 validation error detected: Value '${String(roleArn)}' at 'role' failed to satisfy constraint: Member must satisfy regular expression pattern: arn:(aws[a-zA-Z-]*)?:iam::\\d{12}:role/?[a-zA-Z_0-9+=,.@\\-_/]+`);
+  const roleArn = typeof input.Role === 'string' ? await roleArnOf(deps, req.caller.accountId, input.Role) : undefined;
+  if (roleArn === undefined || !ROLE_ARN_RE.test(roleArn)) {
+    throw lambdaErrors.invalidParameter(`1 validation error detected: Value '${String(input.Role)}' at 'role' failed to satisfy constraint: Member must satisfy regular expression pattern: arn:(aws[a-zA-Z-]*)?:iam::\\d{12}:role/?[a-zA-Z_0-9+=,.@\\-_/]+`);
   }
   const duration = input.DurationSeconds ?? 3600;
   if (!Number.isInteger(duration) || duration < 900 || duration > MAX_SECONDS) throw lambdaErrors.invalidParameter(`DurationSeconds must be between 900 and ${MAX_SECONDS}.`);

@@ -62,3 +62,15 @@ export function authorizePassRole(deps: Pick<WorkloadDeps, 'authorizer'>, req: L
 export function randomHex(random: Random, digits: number): string {
   return random.bytes(Math.ceil(digits / 2)).toString('hex').slice(0, digits);
 }
+
+/**
+ * A role ARN from an ARN or a role name of the caller's account (ECS accepts either for a task
+ * role; Rolecall accepts both everywhere). A name resolves to the stored role's ARN (its path
+ * included), or to the root-path ARN when there is no such role (the launch then fails where AWS
+ * fails it).
+ */
+export async function roleArnOf(deps: Pick<WorkloadDeps, 'store'>, accountId: string, ref: string): Promise<string> {
+  if (ref.startsWith('arn:')) return ref;
+  if (!/^[\w+=,.@-]{1,64}$/.test(ref)) return ref;
+  return (await deps.store.roles.get(accountId, ref))?.arn ?? `arn:aws:iam::${accountId}:role/${ref}`;
+}

@@ -18,7 +18,7 @@ import { secretsEqual } from '../../domain/secrets.js';
 import type { TaskRecord } from '../../store/ports.js';
 import { assumeRoleAsService, ECS_TASKS_SERVICE, type ServiceSession } from '../sts/service-assume-role.js';
 import { ROLE_ARN_RE } from '../sts/role-trust.js';
-import { authorizeAction, authorizePassRole, randomHex, type LaunchRequest, type WorkloadDeps } from './launch.js';
+import { authorizeAction, authorizePassRole, randomHex, roleArnOf, type LaunchRequest, type WorkloadDeps } from './launch.js';
 import { RotatingSessions } from './rotating-sessions.js';
 import { ecsErrors } from './workload-error.js';
 
@@ -97,10 +97,9 @@ export class TaskService {
 
   async run(req: LaunchRequest, input: RunTaskInput): Promise<RunTaskOutput> {
     const accountId = req.caller.accountId;
-    const roleArn = input.TaskRoleArn;
-    if (typeof roleArn !== 'string' || !roleArn) throw ecsErrors.invalidParameter('TaskRoleArn is required: a task without a role has no credentials endpoint.');
-    const m = ROLE_ARN_RE.exec(roleArn);
-    if (!m) throw ecsErrors.invalidParameter(`Role is not valid: ${roleArn}`);
+    if (typeof input.TaskRoleArn !== 'string' || !input.TaskRoleArn) throw ecsErrors.invalidParameter('TaskRoleArn is required: a task without a role has no credentials endpoint.');
+    const roleArn = await roleArnOf(this.deps, accountId, input.TaskRoleArn);
+    if (!ROLE_ARN_RE.test(roleArn)) throw ecsErrors.invalidParameter(`Role is not valid: ${input.TaskRoleArn}`);
     const id = randomHex(this.deps.random, 32);
     const arn = `arn:aws:ecs:${req.region}:${accountId}:task/${CLUSTER}/${id}`;
     await authorizeAction(this.deps, req, 'ecs:RunTask', taskDefinitionArn(req.region, accountId), { 'ecs:cluster': `arn:aws:ecs:${req.region}:${accountId}:cluster/${CLUSTER}` }, ecsErrors.accessDenied);
