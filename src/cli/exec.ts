@@ -83,8 +83,8 @@ function askOnStdin(err: (s: string) => void) {
       err(`Enter MFA code for ${serial}: `);
       const rl = createInterface({ input: process.stdin });
       rl.once('line', (line) => {
+        resolve(line.trim()); // before close(), which emits 'close' synchronously
         rl.close();
-        resolve(line.trim());
       });
       rl.once('close', () => reject(new Error('no MFA code given')));
     });
