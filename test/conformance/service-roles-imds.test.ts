@@ -11,7 +11,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { ALLOW_ALL, doc, expectError, iamClient, stsClient, TRUST_EC2, type Credentials } from './support/server.js';
+import { ALLOW_ALL, doc, expectError, iamClient, rawHttp, stsClient, TRUST_EC2, type Credentials } from './support/server.js';
 import { Account, allow, secondAccount, skewedOptions, trust } from './support/sts-fixture.js';
 import { imds, imdsToken, startWorkloadServer, workloadCall, type WorkloadServer } from './support/workloads.js';
 
@@ -324,8 +324,11 @@ describe('confused-deputy conditions, trust changes, audit, persistence', () => 
     assert.equal(all.includes(c.Token), false);
   });
 
-  it('terminate closes the endpoint; a restarted server serves the running instances again', async () => {
+  it('terminate closes the endpoint; a restarted server serves the running instances (and tasks) again', async () => {
     const r = await roleInProfile('persist', TRUST_EC2);
+    await iam('UpdateAssumeRolePolicy', { RoleName: 'persist', PolicyDocument: trust({ Service: ['ec2.amazonaws.com', 'ecs-tasks.amazonaws.com'] }) });
+    const task = await call(s.root, 'ecs', 'RunTask', { TaskRoleArn: r.roleArn });
+    assert.equal(task.status, 200, JSON.stringify(task.body));
     const keep = await launch(s.root, r.profile);
     const gone = await launch(s.root, r.profile);
     const t = await call(s.root, 'ec2', 'TerminateInstances', { InstanceIds: [gone.id] });
@@ -338,5 +341,8 @@ describe('confused-deputy conditions, trust changes, audit, persistence', () => 
     assert.deepEqual(d.body.Instances.map((x: any) => x.State.Name), ['running', 'terminated']);
     assert.equal(d.body.Instances[0].MetadataEndpoint, keep.endpoint, 'the same port again when it is free');
     assert.equal((await credentialsOf(keep.endpoint, 'persist')).Code, 'Success');
+    const tc = await rawHttp(s.url, { method: 'GET', path: task.body.ContainerCredentials.RelativeUri, headers: { authorization: task.body.ContainerCredentials.AuthorizationToken } });
+    assert.equal(tc.status, 200);
+    assert.equal(JSON.parse(tc.body).RoleArn, r.roleArn);
   });
 });
