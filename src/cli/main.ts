@@ -19,9 +19,9 @@ Commands:
   env                      print shell exports for the AWS CLI and SDKs (eval "$(npx rolecall env)")
   account create|list      more accounts, each with root credentials, for cross-account work
   role revoke-sessions ROLE deny a role's sessions issued before now (AWSRevokeOlderSessions)
-  instance run|exec|list|terminate|modify   simulated EC2 instances: role credentials over IMDSv2
-  task run --role ROLE -- CMD   run CMD as an ECS task with a task role (container credentials)
-  exec --role ROLE -- CMD  run CMD with a role's session (yours, or --service lambda.amazonaws.com)
+  instance run --profile P simulated EC2 instances; a command gets the role over IMDSv2 (exec, list, terminate)
+  task run --role ROLE     run a command as an ECS task with a task role (container credentials)
+  exec --role ROLE         run a command with a role's session (yours, or --service lambda.amazonaws.com)
   creds --role ROLE        a role's session as credential_process output
   simulate-custom-policy   evaluate policies offline, like 'aws iam simulate-custom-policy'
   version                  print the version
