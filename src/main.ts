@@ -8,7 +8,9 @@ import { StorePolicySource } from './authz/store-policy-source.js';
 import type { Settings } from './config/config.js';
 import { systemClock, type Clock } from './domain/clock.js';
 import { cryptoRandom, type Random } from './domain/random.js';
+import type { AuditTrail } from './audit/event.js';
 import { routeEndpoints, type Endpoint } from './endpoints/endpoint.js';
+import { startServiceRoles } from './endpoints/service-roles.js';
 import { Gateway } from './gateway/gateway.js';
 import { sessionResolver } from './gateway/session-caller.js';
 import { listen, type Listening } from './http/server.js';
@@ -46,7 +48,7 @@ export async function openStore(dataDir: string): Promise<Store> {
   return openSqliteStore({ dataDir, masterKey });
 }
 
-export async function startServer(settings: Settings, opts: { clock?: Clock; random?: Random; logger?: Logger } = {}): Promise<RunningServer> {
+export async function startServer(settings: Settings, opts: { clock?: Clock; random?: Random; logger?: Logger; audit?: AuditTrail } = {}): Promise<RunningServer> {
   const clock = opts.clock ?? systemClock;
   const random = opts.random ?? cryptoRandom;
   const logger = opts.logger ?? makeLogger(settings.logLevel);
@@ -59,21 +61,21 @@ export async function startServer(settings: Settings, opts: { clock?: Clock; ran
     if (settings.rootSecretAccessKey) accountOpts.rootSecretAccessKey = settings.rootSecretAccessKey;
     const { credentials, created } = await ensureFirstAccount(store, random, clock, accountOpts);
     const sessions = new SessionTokenService({ settings: store.settings, clock, random });
-    const gateway = new Gateway({
-      store,
-      clock,
-      random,
-      sessions,
-      resolveSessionToken: sessionResolver(sessions, store, () => Math.floor(clock.now().getTime() / 1000)),
-      operations: operationRegistry(),
-      authorizer: new Authorizer(new StorePolicySource(store)),
-      logger,
-      defaultRegion: settings.region,
-    });
+    const resolveSessionToken = sessionResolver(sessions, store, () => Math.floor(clock.now().getTime() / 1000));
+    const authorizer = new Authorizer(new StorePolicySource(store));
+    const gateway = new Gateway({ store, clock, random, sessions, resolveSessionToken, operations: operationRegistry(), authorizer, logger, defaultRegion: settings.region });
+    // Service roles: instance metadata listeners, container credentials, workload launches.
+    const serviceRoles = await startServiceRoles({ store, clock, random, authorizer, sessions, resolveSessionToken, logger, defaultRegion: settings.region, ...(opts.audit ? { audit: opts.audit } : {}) });
     // Non-AWS surfaces on the same port (container credentials, authorize API, ...).
-    const endpoints: Endpoint[] = [];
+    const endpoints: Endpoint[] = [...serviceRoles.endpoints];
     const handler = routeEndpoints(endpoints, (req) => gateway.handle(req));
-    const listening: Listening = await listen(handler, settings.host, settings.port, (err) => logger.error({ err }, 'http error'));
+    let listening: Listening;
+    try {
+      listening = await listen(handler, settings.host, settings.port, (err) => logger.error({ err }, 'http error'));
+    } catch (e) {
+      await serviceRoles.close();
+      throw e;
+    }
     return {
       url: listening.url,
       port: listening.port,
@@ -81,6 +83,7 @@ export async function startServer(settings: Settings, opts: { clock?: Clock; ran
       root: credentials,
       createdAccount: created,
       close: async () => {
+        await serviceRoles.close();
         await listening.close();
         await store.close();
       },

@@ -3,6 +3,9 @@
 import { readFileSync } from 'node:fs';
 import { runAccount } from './account.js';
 import { runEnv } from './env.js';
+import { runCreds, runExec } from './exec.js';
+import { runInstance } from './instance.js';
+import { runTask } from './task.js';
 import { runRole } from './revoke-sessions.js';
 import { runSimulate } from './simulate.js';
 import { runStart } from './start.js';
@@ -16,6 +19,10 @@ Commands:
   env                      print shell exports for the AWS CLI and SDKs (eval "$(npx rolecall env)")
   account create|list      more accounts, each with root credentials, for cross-account work
   role revoke-sessions ROLE deny a role's sessions issued before now (AWSRevokeOlderSessions)
+  instance run --profile P simulated EC2 instances; a command gets the role over IMDSv2 (exec, list, terminate)
+  task run --role ROLE     run a command as an ECS task with a task role (container credentials)
+  exec --role ROLE         run a command with a role's session (yours, or --service lambda.amazonaws.com)
+  creds --role ROLE        a role's session as credential_process output
   simulate-custom-policy   evaluate policies offline, like 'aws iam simulate-custom-policy'
   version                  print the version
   help                     this text
@@ -41,6 +48,14 @@ export async function main(argv: string[]): Promise<number> {
       return runAccount(rest, out);
     case 'role':
       return runRole(rest, out, err);
+    case 'instance':
+      return runInstance(rest, out, err);
+    case 'task':
+      return runTask(rest, out, err);
+    case 'exec':
+      return runExec(rest, out, err);
+    case 'creds':
+      return runCreds(rest, out, err);
     case 'simulate-custom-policy':
       return runSimulate(rest, out, err);
     case 'version':

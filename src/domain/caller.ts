@@ -5,7 +5,11 @@
 import type { RequestPrincipal } from '../policy/index.js';
 import type { Tag } from '../store/ports.js';
 
-export type CallerKind = 'root' | 'user' | 'assumed-role' | 'federated-user';
+/**
+ * `service`: an AWS service principal (ec2.amazonaws.com, ...) assuming a role for a workload it
+ * runs; never the signer of an API request, only the caller of a trust-policy evaluation.
+ */
+export type CallerKind = 'root' | 'user' | 'assumed-role' | 'federated-user' | 'service';
 
 export interface Caller {
   kind: CallerKind;

@@ -15,6 +15,7 @@ import { credentialContract } from './contract/credentials.js';
 import { durabilityContract, type DurableTarget } from './contract/durability.js';
 import { identityContract } from './contract/identities.js';
 import { rolePolicyContract } from './contract/roles-policies.js';
+import { workloadContract } from './contract/workloads.js';
 
 export type { DurableTarget } from './contract/durability.js';
 
@@ -29,6 +30,7 @@ export function runStoreContract(name: string, open: () => Promise<Store>, optio
     rolePolicyContract(open);
     credentialContract(open);
     atomicityContract(open);
+    workloadContract(open, options.durable);
     if (options.durable) durabilityContract(options.durable);
   });
 }

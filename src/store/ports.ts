@@ -141,6 +141,42 @@ export interface InstanceProfileRecord {
   tags: Tag[];
 }
 
+/** A simulated EC2 instance (docs/service-roles.md): what its metadata endpoint serves. */
+export interface InstanceRecord {
+  id: string; // i- and 17 hex digits
+  accountId: string;
+  region: string;
+  availabilityZone: string;
+  imageId: string;
+  instanceType: string;
+  privateIp: string;
+  /** The instance profile as launched: a profile re-created under the same name is another one. */
+  instanceProfileArn: string;
+  instanceProfileId: string; // AIPA...
+  /** IMDSv2 only (`required`) or IMDSv1 allowed too (`optional`). */
+  httpTokens: 'optional' | 'required';
+  /** Loopback port of the instance's metadata endpoint (0 until one is bound). */
+  imdsPort: number;
+  state: 'running' | 'terminated';
+  launchedAt: Date;
+  /** ARN of the principal that launched it (iam:PassRole was checked for it). */
+  launchedBy: string;
+  terminatedAt?: Date;
+}
+
+/** A simulated ECS task with a task role, served by the container credentials endpoint. */
+export interface TaskRecord {
+  id: string; // 32 hex digits
+  arn: string; // arn:aws:ecs:REGION:ACCOUNT:task/CLUSTER/ID
+  accountId: string;
+  region: string;
+  roleArn: string;
+  /** SHA-256 (hex) of the endpoint's authorization token: the token itself is never stored. */
+  tokenSha256: string;
+  startedAt: Date;
+  startedBy: string;
+}
+
 export class StoreConflictError extends Error {
   constructor(readonly entity: string, readonly key: string) {
     super(`${entity} ${key} already exists`);
@@ -264,6 +300,23 @@ export interface InstanceProfileRepo {
   delete(accountId: string, name: string): Promise<boolean>;
 }
 
+export interface InstanceRepo {
+  create(i: InstanceRecord): Promise<void>;
+  get(id: string): Promise<InstanceRecord | undefined>;
+  /** The account's instances (every account's when undefined), oldest launch first. */
+  list(accountId?: string): Promise<InstanceRecord[]>;
+  update(id: string, patch: Patch<Pick<InstanceRecord, 'httpTokens' | 'imdsPort' | 'state' | 'terminatedAt'>>): Promise<boolean>;
+  delete(id: string): Promise<boolean>;
+}
+
+export interface TaskRepo {
+  create(t: TaskRecord): Promise<void>;
+  get(id: string): Promise<TaskRecord | undefined>;
+  /** The account's tasks (every account's when undefined), oldest first. */
+  list(accountId?: string): Promise<TaskRecord[]>;
+  delete(id: string): Promise<boolean>;
+}
+
 /** Small key/value settings (e.g. the sealed token key ring), per scope. */
 export interface SettingsRepo {
   get(key: string): Promise<string | undefined>;
@@ -283,6 +336,8 @@ export interface Store {
   accessKeys: AccessKeyRepo;
   mfaDevices: MfaDeviceRepo;
   instanceProfiles: InstanceProfileRepo;
+  instances: InstanceRepo;
+  tasks: TaskRepo;
   settings: SettingsRepo;
   /** Runs fn atomically: all its writes or none. Nested calls join the outer transaction. */
   transaction<T>(fn: (tx: Store) => Promise<T>): Promise<T>;

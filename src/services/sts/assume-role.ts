@@ -4,16 +4,15 @@
  * ExternalId, MFA, session policies, session tags, source identity, role chaining.
  * https://docs.aws.amazon.com/STS/latest/APIReference/API_AssumeRole.html
  */
-import { assumedRoleArn } from '../../domain/arns.js';
 import { AwsError } from '../../domain/aws-error.js';
 import type { Caller } from '../../domain/caller.js';
 import type { ContextValue } from '../../policy/index.js';
 import type { RoleRecord, Tag } from '../../store/ports.js';
 import { acceptMfaCode } from '../iam/shared/mfa-codes.js';
 import { validatePolicyDocument } from '../iam/shared/policy-document.js';
-import { effectiveTrustPolicy } from '../iam/shared/trust-principals.js';
 import { defineOperation, type OperationContext } from '../operation.js';
 import { packedPolicySizePercent } from '../../tokens/packed-size.js';
+import { authorizeOnRole, findRoleByArn, issueRoleSession, noteRoleUsed, roleTagContext, trustPolicyOf } from './role-trust.js';
 import { resolveSessionTags } from './session-tags.js';
 
 export interface AssumeRoleInput {
@@ -30,20 +29,11 @@ export interface AssumeRoleInput {
   SourceIdentity?: string;
 }
 
-const ROLE_ARN_RE = /^arn:aws:iam::(\d{12}):role(\/(?:[\u0021-\u007E]*\/)?)?([\w+=,.@-]+)$/;
 const CHAINED_MAX_SECONDS = 3600;
 
 /** Plain AccessDenied as STS words it for AssumeRole. */
 function denied(caller: Caller, roleArn: string, action = 'sts:AssumeRole'): AwsError {
   return new AwsError('AccessDenied', `User: ${caller.arn} is not authorized to perform: ${action} on resource: ${roleArn}`);
-}
-
-async function findRole(ctx: OperationContext, roleArn: string): Promise<RoleRecord | undefined> {
-  const m = ROLE_ARN_RE.exec(roleArn);
-  if (!m) return undefined;
-  const role = await ctx.store.roles.get(m[1] as string, m[3] as string);
-  // The ARN must name the role exactly: path and case included.
-  return role && role.arn === roleArn ? role : undefined;
 }
 
 async function sessionPolicies(ctx: OperationContext, role: RoleRecord, input: AssumeRoleInput): Promise<string[]> {
@@ -66,21 +56,6 @@ async function sessionPolicies(ctx: OperationContext, role: RoleRecord, input: A
   return docs;
 }
 
-/**
- * RoleLastUsed (GetRole): AWS itself updates it with a delay. Written at most once a minute per
- * role and off the request path, so AssumeRole does not wait for a disk sync.
- */
-const ROLE_LAST_USED_INTERVAL_MS = 60_000;
-const roleLastUsedWritten = new Map<string, number>();
-function noteRoleUsed(ctx: OperationContext, role: RoleRecord, now: Date): void {
-  const key = role.id;
-  const last = roleLastUsedWritten.get(key) ?? 0;
-  if (now.getTime() - last < ROLE_LAST_USED_INTERVAL_MS) return;
-  if (roleLastUsedWritten.size > 10_000) roleLastUsedWritten.clear();
-  roleLastUsedWritten.set(key, now.getTime());
-  ctx.store.roles.update(role.accountId, role.name, { lastUsed: { date: now, region: ctx.region } }).catch(() => roleLastUsedWritten.delete(key));
-}
-
 export const assumeRole = defineOperation<AssumeRoleInput, Record<string, unknown>>({
   service: 'sts',
   name: 'AssumeRole',
@@ -92,7 +67,7 @@ export const assumeRole = defineOperation<AssumeRoleInput, Record<string, unknow
     if (!caller || !ctx.authorizer || !ctx.sessions) throw new AwsError('InternalFailure', 'AssumeRole is not wired');
     if (caller.kind === 'root') throw new AwsError('AccessDenied', 'Roles may not be assumed by root accounts.');
     if (caller.kind === 'federated-user') throw denied(caller, input.RoleArn);
-    const role = await findRole(ctx, input.RoleArn);
+    const role = await findRoleByArn(ctx.store, input.RoleArn);
     if (!role) throw denied(caller, input.RoleArn);
     const now = ctx.clock.now();
     const parent = caller.session;
@@ -129,7 +104,7 @@ export const assumeRole = defineOperation<AssumeRoleInput, Record<string, unknow
       context['aws:MultiFactorAuthPresent'] = 'true';
       context['aws:MultiFactorAuthAge'] = '0';
     }
-    for (const t of role.tags) context[`aws:ResourceTag/${t.Key}`] = t.Value;
+    roleTagContext(role, context);
     // Transitive tags of the caller replace matching role tags as ResourceTag values.
     if (parent) for (const t of parent.tags) if (parent.transitiveTagKeys.some((k) => k.toLowerCase() === t.Key.toLowerCase())) context[`aws:ResourceTag/${t.Key}`] = t.Value;
     if (input.Tags && input.Tags.length) {
@@ -138,16 +113,10 @@ export const assumeRole = defineOperation<AssumeRoleInput, Record<string, unknow
     }
     if (input.TransitiveTagKeys && input.TransitiveTagKeys.length) context['sts:TransitiveTagKeys'] = input.TransitiveTagKeys;
 
-    const trust = { id: `${role.arn}#trust`, policy: await effectiveTrustPolicy(role, ctx.store), sourceType: 'role-trust' };
+    const trust = await trustPolicyOf(role, ctx.store);
     /** Authorizes `action` on the role; with `identityOnly`, against the caller's own policies alone. */
-    const authorize = async (action: string, identityOnly = false) => {
-      try {
-        await ctx.authorizer!.authorize(identityOnly ? { caller, action, resources: [role.arn], context } : { caller, action, resources: [role.arn], context, resourcePolicy: trust, resourceType: 'trust' });
-      } catch (e) {
-        if (e instanceof AwsError && e.code === 'AccessDenied') throw denied(caller, input.RoleArn, action);
-        throw e;
-      }
-    };
+    const authorize = (action: string, identityOnly = false) =>
+      authorizeOnRole(ctx.authorizer!, { caller, role, trust, action, context, identityOnly }, (a) => denied(caller, input.RoleArn, a));
     await authorize('sts:AssumeRole');
     if (input.Tags && input.Tags.length) await authorize('sts:TagSession');
     // Also when inherited: every role a session with a source identity assumes must allow it.
@@ -172,15 +141,7 @@ export const assumeRole = defineOperation<AssumeRoleInput, Record<string, unknow
     if (packed !== undefined && packed > 100) throw new AwsError('PackedPolicyTooLarge', `Packed policy consumes ${packed}% of allotted space, please use smaller policy.`);
 
     const issuedAt = Math.floor(now.getTime() / 1000);
-    const creds = await ctx.sessions.issue({
-      kind: 'assumed-role',
-      accountId: role.accountId,
-      issuedAt,
-      expiresAt: issuedAt + duration,
-      roleArn: role.arn,
-      roleId: role.id,
-      roleName: role.name,
-      sessionName: input.RoleSessionName,
+    const session = await issueRoleSession(ctx.sessions, role, input.RoleSessionName, issuedAt, duration, {
       ...(mfaAt ? { mfaAuthenticatedAt: issuedAt } : {}),
       ...(sourceIdentity !== undefined ? { sourceIdentity } : {}),
       tags: tags.tags,
@@ -189,11 +150,8 @@ export const assumeRole = defineOperation<AssumeRoleInput, Record<string, unknow
       chainDepth: parent ? (caller.kind === 'assumed-role' ? parent.chainDepth + 1 : parent.chainDepth) : 0,
       originalCaller: caller.session?.originalCaller ?? caller.arn,
     });
-    noteRoleUsed(ctx, role, now);
-    const out: Record<string, unknown> = {
-      Credentials: creds,
-      AssumedRoleUser: { AssumedRoleId: `${role.id}:${input.RoleSessionName}`, Arn: assumedRoleArn(role.accountId, role.name, input.RoleSessionName) },
-    };
+    noteRoleUsed(ctx.store, role, now, ctx.region);
+    const out: Record<string, unknown> = { ...session };
     if (packed !== undefined) out.PackedPolicySize = packed;
     if (sourceIdentity !== undefined) out.SourceIdentity = sourceIdentity;
     return out;

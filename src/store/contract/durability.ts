@@ -15,7 +15,7 @@ export interface DurableTarget {
   dispose?(): Promise<void>;
 }
 
-async function withTarget(durable: () => Promise<DurableTarget>, fn: (t: DurableTarget) => Promise<void>): Promise<void> {
+export async function withTarget(durable: () => Promise<DurableTarget>, fn: (t: DurableTarget) => Promise<void>): Promise<void> {
   const t = await durable();
   try {
     await fn(t);

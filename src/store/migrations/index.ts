@@ -6,9 +6,11 @@
  */
 import { Migrator, type Kysely, type Migration, type MigrationProvider, type MigrationResult } from 'kysely';
 import { initial } from './0001-initial.js';
+import { instances } from './0003-instances.js';
 
 export const MIGRATIONS: Readonly<Record<string, Migration>> = Object.freeze({
   '0001_initial': initial,
+  '0003_instances': instances,
 });
 
 export const MIGRATION_TABLE = 'rolecall_migration';

@@ -149,6 +149,35 @@ export interface InstanceProfileRolesTable {
   position: number;
 }
 
+export interface InstancesTable {
+  id: string;
+  account_id: string;
+  region: string;
+  availability_zone: string;
+  image_id: string;
+  instance_type: string;
+  private_ip: string;
+  instance_profile_arn: string;
+  instance_profile_id: string;
+  http_tokens: string;
+  imds_port: number;
+  state: string;
+  launched_at: string;
+  launched_by: string;
+  terminated_at: string | null;
+}
+
+export interface TasksTable {
+  id: string;
+  arn: string;
+  account_id: string;
+  region: string;
+  role_arn: string;
+  token_sha256: string;
+  started_at: string;
+  started_by: string;
+}
+
 export interface SettingsTable {
   key: string;
   value_sealed: string;
@@ -168,5 +197,7 @@ export interface Database {
   mfa_devices: MfaDevicesTable;
   instance_profiles: InstanceProfilesTable;
   instance_profile_roles: InstanceProfileRolesTable;
+  instances: InstancesTable;
+  tasks: TasksTable;
   settings: SettingsTable;
 }

@@ -23,6 +23,7 @@ import type { SqlContext, SqlDialectHooks } from './context.js';
 import { groupRepo } from './groups.js';
 import { inlinePolicyRepo } from './inline-policies.js';
 import { instanceProfileRepo } from './instance-profiles.js';
+import { instanceRepo, taskRepo } from './workloads.js';
 import { mfaDeviceRepo } from './mfa-devices.js';
 import { policyRepo } from './policies.js';
 import { roleRepo } from './roles.js';
@@ -99,6 +100,8 @@ export function createSqlStore(opts: SqlStoreOptions): Store {
       accessKeys: accessKeyRepo(ctx),
       mfaDevices: mfaDeviceRepo(ctx),
       instanceProfiles: instanceProfileRepo(ctx),
+      instances: instanceRepo(ctx),
+      tasks: taskRepo(ctx),
       settings: settingsRepo(ctx),
       transaction<T>(fn: (tx: Store) => Promise<T>): Promise<T> {
         const tx = current();

@@ -1,0 +1,107 @@
+/**
+ * The pieces every way of assuming a role shares, whoever asks (an IAM principal calling
+ * sts:AssumeRole, or an AWS service acting for a workload: EC2, ECS tasks, Lambda): find the role
+ * by its exact ARN, load its trust policy as the request's resource policy, put the role's tags in
+ * the context, authorize against the trust policy through the Authorizer, mint the session and
+ * note the role's last use.
+ * https://docs.aws.amazon.com/IAM/latest/UserGuide/id_roles_terms-and-concepts.html
+ */
+import { assumedRoleArn } from '../../domain/arns.js';
+import { AwsError } from '../../domain/aws-error.js';
+import type { Caller } from '../../domain/caller.js';
+import type { Authorizer } from '../../authz/authorizer.js';
+import type { ContextValue, NamedPolicy } from '../../policy/index.js';
+import type { RoleRecord, Store } from '../../store/ports.js';
+import type { IssuedCredentials, SessionClaims, SessionIssuer } from '../../tokens/claims.js';
+import { effectiveTrustPolicy } from '../iam/shared/trust-principals.js';
+
+export const ROLE_ARN_RE = /^arn:aws:iam::(\d{12}):role(\/(?:[\u0021-\u007E]*\/)?)?([\w+=,.@-]+)$/;
+
+/** The role an ARN names exactly (path and case included), or undefined. */
+export async function findRoleByArn(store: Store, roleArn: string): Promise<RoleRecord | undefined> {
+  const m = ROLE_ARN_RE.exec(roleArn);
+  if (!m) return undefined;
+  const role = await store.roles.get(m[1] as string, m[3] as string);
+  return role && role.arn === roleArn ? role : undefined;
+}
+
+/** The role's trust policy as the resource policy of an assume request (bound principals resolved). */
+export async function trustPolicyOf(role: RoleRecord, store: Store): Promise<NamedPolicy> {
+  return { id: `${role.arn}#trust`, policy: await effectiveTrustPolicy(role, store), sourceType: 'role-trust' };
+}
+
+/** `aws:ResourceTag/k` for each of the role's tags. */
+export function roleTagContext(role: RoleRecord, context: Record<string, ContextValue>): void {
+  for (const t of role.tags) context[`aws:ResourceTag/${t.Key}`] = t.Value;
+}
+
+/**
+ * Authorizes `action` on the role with its trust policy as the resource policy (or, with
+ * `identityOnly`, against the caller's own policies alone). An AccessDenied from the engine is
+ * replaced by `denied(action)`, so each entry point words the refusal as AWS does.
+ */
+export async function authorizeOnRole(
+  authorizer: Authorizer,
+  req: { caller: Caller; role: RoleRecord; trust: NamedPolicy; action: string; context: Record<string, ContextValue>; identityOnly?: boolean },
+  denied: (action: string) => AwsError,
+): Promise<void> {
+  const { caller, role, action, context } = req;
+  try {
+    await authorizer.authorize(req.identityOnly ? { caller, action, resources: [role.arn], context } : { caller, action, resources: [role.arn], context, resourcePolicy: req.trust, resourceType: 'trust' });
+  } catch (e) {
+    if (e instanceof AwsError && e.code === 'AccessDenied') throw denied(action);
+    throw e;
+  }
+}
+
+/**
+ * RoleLastUsed (GetRole): AWS itself updates it with a delay. Written at most once a minute per
+ * role and off the request path, so issuing credentials does not wait for a disk sync.
+ */
+const ROLE_LAST_USED_INTERVAL_MS = 60_000;
+const roleLastUsedWritten = new Map<string, number>();
+export function noteRoleUsed(store: Store, role: RoleRecord, now: Date, region: string): void {
+  const key = role.id;
+  const last = roleLastUsedWritten.get(key) ?? 0;
+  if (now.getTime() - last < ROLE_LAST_USED_INTERVAL_MS) return;
+  if (roleLastUsedWritten.size > 10_000) roleLastUsedWritten.clear();
+  roleLastUsedWritten.set(key, now.getTime());
+  store.roles.update(role.accountId, role.name, { lastUsed: { date: now, region } }).catch(() => roleLastUsedWritten.delete(key));
+}
+
+export interface RoleSession {
+  Credentials: IssuedCredentials;
+  AssumedRoleUser: { AssumedRoleId: string; Arn: string };
+}
+
+/** Session facts beyond the role and its name (defaults: none, chain depth 0). */
+export type RoleSessionExtras = Partial<Pick<SessionClaims, 'mfaAuthenticatedAt' | 'sourceIdentity' | 'tags' | 'transitiveTagKeys' | 'sessionPolicies' | 'chainDepth' | 'invokedBy'>> & {
+  originalCaller: string;
+};
+
+/** Mints the role session: `AssumedRoleUser` as STS returns it (`AROA…:session`, the session ARN). */
+export async function issueRoleSession(sessions: SessionIssuer, role: RoleRecord, sessionName: string, issuedAt: number, durationSeconds: number, extras: RoleSessionExtras): Promise<RoleSession> {
+  const claims: Parameters<SessionIssuer['issue']>[0] = {
+    kind: 'assumed-role',
+    accountId: role.accountId,
+    issuedAt,
+    expiresAt: issuedAt + durationSeconds,
+    roleArn: role.arn,
+    roleId: role.id,
+    roleName: role.name,
+    sessionName,
+    tags: extras.tags ?? [],
+    transitiveTagKeys: extras.transitiveTagKeys ?? [],
+    sessionPolicies: extras.sessionPolicies ?? [],
+    chainDepth: extras.chainDepth ?? 0,
+    originalCaller: extras.originalCaller,
+  };
+  if (extras.mfaAuthenticatedAt !== undefined) claims.mfaAuthenticatedAt = extras.mfaAuthenticatedAt;
+  if (extras.sourceIdentity !== undefined) claims.sourceIdentity = extras.sourceIdentity;
+  if (extras.invokedBy !== undefined) claims.invokedBy = extras.invokedBy;
+  const creds = await sessions.issue(claims);
+  return {
+    Credentials: creds,
+    AssumedRoleUser: { AssumedRoleId: `${role.id}:${sessionName}`, Arn: assumedRoleArn(role.accountId, role.name, sessionName) },
+  };
+}
