@@ -3,6 +3,9 @@
  * system clock, crypto randomness) and wires them into the gateway and the HTTP listener.
  */
 import { pino, type Logger } from 'pino';
+import { GatewayAudit } from './audit/gateway-audit.js';
+import { startRetention } from './audit/retention.js';
+import { GroupCommitAuditTrail } from './audit/writer.js';
 import { Authorizer } from './authz/authorizer.js';
 import { StorePolicySource } from './authz/store-policy-source.js';
 import type { Settings } from './config/config.js';
@@ -26,6 +29,8 @@ export interface RunningServer {
   store: Store;
   root: RootCredentials;
   createdAccount: boolean;
+  /** The audit trail; undefined when auditing is off. Other components record through it. */
+  audit?: GroupCommitAuditTrail;
   close(): Promise<void>;
 }
 
@@ -59,6 +64,9 @@ export async function startServer(settings: Settings, opts: { clock?: Clock; ran
     if (settings.rootSecretAccessKey) accountOpts.rootSecretAccessKey = settings.rootSecretAccessKey;
     const { credentials, created } = await ensureFirstAccount(store, random, clock, accountOpts);
     const sessions = new SessionTokenService({ settings: store.settings, clock, random });
+    // The audit trail: one group-committed transaction per batch of events (docs/audit.md).
+    const audit = settings.audit === 'off' ? undefined : new GroupCommitAuditTrail(store.audit);
+    const retention = startRetention(store.audit, clock, settings.auditRetentionDays ?? 90, (err) => logger.warn({ err }, 'audit retention pass failed'));
     const gateway = new Gateway({
       store,
       clock,
@@ -69,12 +77,19 @@ export async function startServer(settings: Settings, opts: { clock?: Clock; ran
       authorizer: new Authorizer(new StorePolicySource(store)),
       logger,
       defaultRegion: settings.region,
+      ...(audit ? { audit: new GatewayAudit({ trail: audit, store, clock, random, defaultRegion: settings.region }) } : {}),
     });
     // Non-AWS surfaces on the same port (container credentials, authorize API, ...).
     const endpoints: Endpoint[] = [];
     const handler = routeEndpoints(endpoints, (req) => gateway.handle(req));
-    const listening: Listening = await listen(handler, settings.host, settings.port, (err) => logger.error({ err }, 'http error'));
-    return {
+    let listening: Listening;
+    try {
+      listening = await listen(handler, settings.host, settings.port, (err) => logger.error({ err }, 'http error'));
+    } catch (e) {
+      await retention.stop();
+      throw e;
+    }
+    const running: RunningServer = {
       url: listening.url,
       port: listening.port,
       store,
@@ -82,9 +97,13 @@ export async function startServer(settings: Settings, opts: { clock?: Clock; ran
       createdAccount: created,
       close: async () => {
         await listening.close();
+        await audit?.close();
+        await retention.stop();
         await store.close();
       },
     };
+    if (audit) running.audit = audit;
+    return running;
   } catch (e) {
     await store.close();
     throw e;

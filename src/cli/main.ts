@@ -2,6 +2,7 @@
 /** The `rolecall` command. */
 import { readFileSync } from 'node:fs';
 import { runAccount } from './account.js';
+import { runAudit } from './audit.js';
 import { runEnv } from './env.js';
 import { runRole } from './revoke-sessions.js';
 import { runSimulate } from './simulate.js';
@@ -17,6 +18,7 @@ Commands:
   account create|list      more accounts, each with root credentials, for cross-account work
   role revoke-sessions ROLE deny a role's sessions issued before now (AWSRevokeOlderSessions)
   simulate-custom-policy   evaluate policies offline, like 'aws iam simulate-custom-policy'
+  audit export             the audit trail as JSON lines (CloudTrail events), for SIEM tools
   version                  print the version
   help                     this text
 
@@ -43,6 +45,8 @@ export async function main(argv: string[]): Promise<number> {
       return runRole(rest, out, err);
     case 'simulate-custom-policy':
       return runSimulate(rest, out, err);
+    case 'audit':
+      return runAudit(rest, out, err);
     case 'version':
     case '--version':
       out(`rolecall ${version()}\n`);

@@ -8,6 +8,7 @@
  * read: a generation counter is bumped before the write is sent and again when it (or its
  * transaction) has finished, so a read that raced the write is never served afterwards.
  * Values are cloned on the way in and out, so a caller mutating a record cannot corrupt the cache.
+ * The audit repository passes through untouched (neither cached nor invalidating).
  */
 import type { Store } from './ports.js';
 
@@ -111,6 +112,10 @@ export function cachedStore(inner: Store, opts: CachedStoreOptions = {}): Store 
         bump();
       }
     };
+    // The audit trail is append-only and never read back for authorization: its writes go
+    // straight through without invalidating the cache (every request appends one), its reads
+    // are never cached.
+    w.audit = s.audit;
     w.close = () => s.close();
     // Keep adapter extras (filename, backup) reachable.
     for (const k of Object.keys(s)) if (!(k in w)) w[k] = (s as unknown as Record<string, unknown>)[k];

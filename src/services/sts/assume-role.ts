@@ -66,21 +66,6 @@ async function sessionPolicies(ctx: OperationContext, role: RoleRecord, input: A
   return docs;
 }
 
-/**
- * RoleLastUsed (GetRole): AWS itself updates it with a delay. Written at most once a minute per
- * role and off the request path, so AssumeRole does not wait for a disk sync.
- */
-const ROLE_LAST_USED_INTERVAL_MS = 60_000;
-const roleLastUsedWritten = new Map<string, number>();
-function noteRoleUsed(ctx: OperationContext, role: RoleRecord, now: Date): void {
-  const key = role.id;
-  const last = roleLastUsedWritten.get(key) ?? 0;
-  if (now.getTime() - last < ROLE_LAST_USED_INTERVAL_MS) return;
-  if (roleLastUsedWritten.size > 10_000) roleLastUsedWritten.clear();
-  roleLastUsedWritten.set(key, now.getTime());
-  ctx.store.roles.update(role.accountId, role.name, { lastUsed: { date: now, region: ctx.region } }).catch(() => roleLastUsedWritten.delete(key));
-}
-
 export const assumeRole = defineOperation<AssumeRoleInput, Record<string, unknown>>({
   service: 'sts',
   name: 'AssumeRole',
@@ -189,7 +174,6 @@ export const assumeRole = defineOperation<AssumeRoleInput, Record<string, unknow
       chainDepth: parent ? (caller.kind === 'assumed-role' ? parent.chainDepth + 1 : parent.chainDepth) : 0,
       originalCaller: caller.session?.originalCaller ?? caller.arn,
     });
-    noteRoleUsed(ctx, role, now);
     const out: Record<string, unknown> = {
       Credentials: creds,
       AssumedRoleUser: { AssumedRoleId: `${role.id}:${input.RoleSessionName}`, Arn: assumedRoleArn(role.accountId, role.name, input.RoleSessionName) },

@@ -19,6 +19,7 @@ import type { Sealer } from '../sealing.js';
 import { accessKeyRepo } from './access-keys.js';
 import { accountRepo } from './accounts.js';
 import { attachmentRepo } from './attachments.js';
+import { auditRepo } from './audit.js';
 import type { SqlContext, SqlDialectHooks } from './context.js';
 import { groupRepo } from './groups.js';
 import { inlinePolicyRepo } from './inline-policies.js';
@@ -100,6 +101,7 @@ export function createSqlStore(opts: SqlStoreOptions): Store {
       mfaDevices: mfaDeviceRepo(ctx),
       instanceProfiles: instanceProfileRepo(ctx),
       settings: settingsRepo(ctx),
+      audit: auditRepo(ctx),
       transaction<T>(fn: (tx: Store) => Promise<T>): Promise<T> {
         const tx = current();
         if (tx) return fn(tx.store ?? store);

@@ -4,10 +4,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import BetterSqlite3 from 'better-sqlite3';
-import { Kysely } from 'kysely';
+import { Kysely, Migrator } from 'kysely';
 import { runStoreContract } from '../contract.js';
-import { ACCT, accessKey, role, user } from '../contract/fixtures.js';
-import { LATEST_MIGRATION, MIGRATION_TABLE, migrateToLatest } from '../migrations/index.js';
+import { ACCT, T1, accessKey, role, user } from '../contract/fixtures.js';
+import { MIGRATIONS, MIGRATION_LOCK_TABLE, MIGRATION_TABLE, migrateToLatest } from '../migrations/index.js';
 import { MasterKey, SealError } from '../sealing.js';
 import { RolecallSqliteDialect } from './dialect.js';
 import { openSqliteStore, SQLITE_FILE } from './index.js';
@@ -52,7 +52,7 @@ describe('sqlite adapter specifics', () => {
     try {
       assert.equal(raw.pragma('journal_mode', { simple: true }), 'wal');
       const migrations = raw.prepare(`select name from ${MIGRATION_TABLE} order by name`).all() as Array<{ name: string }>;
-      assert.deepEqual(migrations.map((m) => m.name), [LATEST_MIGRATION]);
+      assert.deepEqual(migrations.map((m) => m.name), Object.keys(MIGRATIONS).sort());
     } finally {
       raw.close();
     }
@@ -63,10 +63,41 @@ describe('sqlite adapter specifics', () => {
     const db = new Kysely<any>({ dialect: new RolecallSqliteDialect({ database: raw }) });
     try {
       const first = await migrateToLatest(db);
-      assert.deepEqual(first.map((r) => [r.migrationName, r.status]), [['0001_initial', 'Success']]);
+      assert.deepEqual(first.map((r) => [r.migrationName, r.status]), Object.keys(MIGRATIONS).sort().map((name) => [name, 'Success']));
       assert.deepEqual(await migrateToLatest(db), []);
     } finally {
       await db.destroy();
+    }
+  });
+
+  it('0002_audit carries the legacy last-use columns of roles and access keys over', async () => {
+    const filename = nextFile();
+    const raw = new BetterSqlite3(filename);
+    const db = new Kysely<any>({ dialect: new RolecallSqliteDialect({ database: raw }) });
+    const r = role('legacy', { lastUsed: { date: T1, region: 'eu-west-1' } });
+    const k = accessKey({ lastUsed: { date: T1, service: 'iam', region: 'us-east-1' } });
+    const unused = accessKey({ accessKeyId: 'AKIAUNUSEDLEGACYKEY0' });
+    try {
+      const migrator = new Migrator({ db, provider: { getMigrations: async () => ({ ...MIGRATIONS }) }, migrationTableName: MIGRATION_TABLE, migrationLockTableName: MIGRATION_LOCK_TABLE });
+      const { error } = await migrator.migrateTo('0001_initial');
+      assert.equal(error, undefined);
+    } finally {
+      await db.destroy();
+    }
+    // Rows as a 0001-era server wrote them.
+    const old = new BetterSqlite3(filename);
+    old.prepare(`insert into roles (id, account_id, name, name_lower, path, arn, created_at, assume_role_policy_document, trust_principal_ids, max_session_duration, tags, last_used_date, last_used_region) values (?, ?, ?, ?, '/', ?, ?, '{}', '[]', 3600, '[]', ?, ?)`).run(r.id, ACCT, r.name, r.name, r.arn, T1.toISOString(), T1.toISOString(), 'eu-west-1');
+    for (const x of [k, unused]) {
+      old.prepare(`insert into access_keys (access_key_id, account_id, user_id, secret_sealed, status, created_at, last_used_date, last_used_service, last_used_region) values (?, ?, null, 'x', 'Active', ?, ?, ?, ?)`).run(x.accessKeyId, ACCT, T1.toISOString(), x.lastUsed ? T1.toISOString() : null, x.lastUsed?.service ?? null, x.lastUsed?.region ?? null);
+    }
+    old.close();
+    const s = await openSqliteStore({ filename, masterKey: key });
+    try {
+      assert.deepEqual(await s.audit.lastUsed('role', r.id), { date: T1, region: 'eu-west-1', service: 'sts' });
+      assert.deepEqual(await s.audit.lastUsed('access-key', k.accessKeyId), { date: T1, region: 'us-east-1', service: 'iam' });
+      assert.equal(await s.audit.lastUsed('access-key', unused.accessKeyId), undefined);
+    } finally {
+      await s.close();
     }
   });
 
