@@ -91,7 +91,9 @@ export const lookupEvents = defineOperation<LookupEventsInput, LookupEventsOutpu
     try {
       await ctx.authorizer.authorize({ caller, action: 'cloudtrail:LookupEvents', resources: ['*'], context: ctx.requestContext ?? {} });
     } catch (e) {
-      if (e instanceof AwsError && e.code === 'AccessDenied') throw new AwsError('AccessDeniedException', e.message);
+      // LookupEvents has no resource type: AWS's message names no resource ("... is not authorized
+      // to perform: cloudtrail:LookupEvents with an explicit deny in a service control policy").
+      if (e instanceof AwsError && e.code === 'AccessDenied') throw new AwsError('AccessDeniedException', e.message.replace(' on resource: *', ''));
       throw e;
     }
     const attrs = i.LookupAttributes ?? [];
