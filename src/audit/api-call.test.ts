@@ -12,7 +12,7 @@ import type { SessionClaims } from '../tokens/claims.js';
 import { apiCallEvents, isReadOnly, type ApiCall } from './api-call.js';
 import { crossAccountIdentity, lookupUsername, serviceIdentity, userIdentityOf } from './identity.js';
 import { toAuditRecord } from './record.js';
-import { cloudTrailDate, SECRET_MEMBERS, toCloudTrailShape } from './redact.js';
+import { cloudTrailDate, scrub, SECRET_MEMBERS, toCloudTrailShape } from './redact.js';
 import { serviceAssumeRoleEvent } from './service-events.js';
 
 const A = '111122223333';
@@ -158,6 +158,11 @@ describe('the event of an API call', () => {
   it('scrubs secret inputs echoed by an error message', () => {
     const [e] = apiCallEvents(call({ service: 'sts', operation: 'AssumeRole', input: { RoleArn: `arn:aws:iam::${A}:role/x`, RoleSessionName: 's', SerialNumber: 'arn:aws:iam::111122223333:mfa/a', TokenCode: '98765' }, output: undefined, error: { code: 'ValidationError', message: "Value '98765' at 'tokenCode' failed to satisfy constraint" } }), { newId: ids });
     assert.equal(e!.errorMessage, "Value 'HIDDEN_DUE_TO_SECURITY_REASONS' at 'tokenCode' failed to satisfy constraint");
+    // A request that did not parse has no decoded input: the message alone is scrubbed.
+    const [raw] = apiCallEvents(call({ service: 'sts', operation: 'AssumeRole', input: undefined, output: undefined, error: { code: 'ValidationError', message: "2 validation errors detected: Value '4242' at 'tokenCode' failed to satisfy constraint: Member must have length greater than or equal to 6; Value 'x y' at 'roleSessionName' failed" } }), { newId: ids });
+    assert.equal(raw!.requestParameters, null);
+    assert.equal(raw!.errorMessage, "2 validation errors detected: Value 'HIDDEN_DUE_TO_SECURITY_REASONS' at 'tokenCode' failed to satisfy constraint: Member must have length greater than or equal to 6; Value 'x y' at 'roleSessionName' failed");
+    assert.equal(scrub("Value '111111' at 'authenticationCode2' failed", []), "Value 'HIDDEN_DUE_TO_SECURITY_REASONS' at 'authenticationCode2' failed");
   });
 
   it('a chained AssumeRole shows the session and the transitive tags it brings', () => {

@@ -92,7 +92,13 @@ export function cloudTrailElements(value: unknown, secrets?: string[]): Record<s
  * four characters are left alone: they carry no secret and would mangle the text.
  */
 export function scrub(text: string, secrets: readonly string[]): string {
-  let out = text;
+  let out = text.replace(ECHOED_SECRET, (_m, member: string) => `Value '${HIDDEN}' at '${member}'`);
   for (const s of secrets) if (s.length >= 4 && out.includes(s)) out = out.split(s).join(HIDDEN);
   return out;
 }
+
+/**
+ * A validation error naming a secret member, "Value '12345' at 'tokenCode' failed to satisfy
+ * constraint": the request did not parse, so there is no decoded input to take the value from.
+ */
+const ECHOED_SECRET = new RegExp(`Value '[^']*' at '((?:[\\w]+\\.)*(?:${[...SECRET_MEMBERS].map((m) => m[0]!.toLowerCase() + m.slice(1)).join('|')}))'`, 'g');
