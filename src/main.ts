@@ -46,9 +46,9 @@ export function makeLogger(level: string): Logger {
   );
 }
 
-export async function openStore(dataDir: string): Promise<Store> {
+export async function openStore(dataDir: string, opts: { auditFsync?: boolean } = {}): Promise<Store> {
   const masterKey = await loadOrCreateMasterKey(dataDir);
-  return openSqliteStore({ dataDir, masterKey });
+  return openSqliteStore({ dataDir, masterKey, ...(opts.auditFsync ? { auditFsync: true } : {}) });
 }
 
 export async function startServer(settings: Settings, opts: { clock?: Clock; random?: Random; logger?: Logger } = {}): Promise<RunningServer> {
@@ -56,7 +56,7 @@ export async function startServer(settings: Settings, opts: { clock?: Clock; ran
   const random = opts.random ?? cryptoRandom;
   const logger = opts.logger ?? makeLogger(settings.logLevel);
   // Every request reads the caller's key, identity and policies: serve those from memory.
-  const store = cachedStore(await openStore(settings.dataDir));
+  const store = cachedStore(await openStore(settings.dataDir, { auditFsync: settings.auditFsync === 'on' }));
   try {
     const accountOpts: Parameters<typeof ensureFirstAccount>[3] = {};
     if (settings.accountId) accountOpts.accountId = settings.accountId;

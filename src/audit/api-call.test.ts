@@ -6,10 +6,12 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { Caller } from '../domain/caller.js';
+import { cryptoRandom } from '../domain/random.js';
 import { callerFromClaims } from '../gateway/session-caller.js';
 import { SERVICES } from '../protocol/index.js';
 import type { SessionClaims } from '../tokens/claims.js';
 import { apiCallEvents, isReadOnly, type ApiCall } from './api-call.js';
+import { auditEventId } from './ids.js';
 import { crossAccountIdentity, lookupUsername, serviceIdentity, userIdentityOf } from './identity.js';
 import { toAuditRecord } from './record.js';
 import { cloudTrailDate, scrub, SECRET_MEMBERS, toCloudTrailShape } from './redact.js';
@@ -288,5 +290,19 @@ describe('the stored record', () => {
     assert.equal(r.accessKeyId, undefined);
     assert.deepEqual(r.uses, [{ kind: 'role', id: 'AROAWEBWEBWEBWEBWEB1', date: T, region: 'us-east-1', service: 'sts' }]);
     assert.equal(r.resources.find((x) => x.type === 'AWS::IAM::Role')?.name, `arn:aws:iam::${A}:role/web`);
+  });
+});
+
+describe('event ids', () => {
+  it('are version-7 UUIDs that sort by time, random below the millisecond', () => {
+    const t = new Date('2026-04-05T06:07:08.912Z');
+    const a = auditEventId(cryptoRandom, t);
+    const b = auditEventId(cryptoRandom, t);
+    const later = auditEventId(cryptoRandom, new Date(t.getTime() + 1));
+    for (const id of [a, b, later]) assert.match(id, /^[0-9a-f]{8}-[0-9a-f]{4}-7[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
+    assert.notEqual(a, b);
+    assert.equal(a.slice(0, 13), b.slice(0, 13));
+    assert.equal(parseInt(a.replace('-', '').slice(0, 12), 16), t.getTime());
+    assert.ok(later > a && later > b);
   });
 });

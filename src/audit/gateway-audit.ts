@@ -16,6 +16,7 @@ import type { Random } from '../domain/random.js';
 import type { Store } from '../store/ports.js';
 import { apiCallEvents, roleAccountOf, type ApiCall } from './api-call.js';
 import type { AuditTrail } from './event.js';
+import { auditEventId } from './ids.js';
 
 export interface AuditedRequest {
   requestId: string;
@@ -66,7 +67,7 @@ export class GatewayAudit {
     if (r.error) call.error = r.error.message === undefined ? { code: r.error.code } : { code: r.error.code, message: r.error.message };
     else call.output = r.output;
     const crossAccount = await this.crossAccountTarget(call);
-    const events = apiCallEvents(call, { newId: () => this.deps.random.uuid(), ...(crossAccount ? { crossAccount } : {}) });
+    const events = apiCallEvents(call, { newId: () => auditEventId(this.deps.random, call.time), ...(crossAccount ? { crossAccount } : {}) });
     if (events.length === 0) return false;
     await Promise.all(events.map((e) => this.deps.trail.record(e, { at: call.time })));
     return true;

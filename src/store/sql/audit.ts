@@ -119,7 +119,7 @@ export function auditRepo(ctx: SqlContext): AuditRepo {
   return {
     async append(records) {
       if (records.length === 0) return;
-      await ctx.atomic((db) => insertEvents(db, records));
+      await ctx.auditBatch((db) => insertEvents(db, records));
     },
 
     async lookup(q: AuditQuery) {

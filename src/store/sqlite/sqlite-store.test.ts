@@ -8,8 +8,9 @@ import { Kysely, Migrator } from 'kysely';
 import { runStoreContract } from '../contract.js';
 import { ACCT, T1, accessKey, role, user } from '../contract/fixtures.js';
 import { MIGRATIONS, MIGRATION_LOCK_TABLE, MIGRATION_TABLE, migrateToLatest } from '../migrations/index.js';
-import { MasterKey, SealError } from '../sealing.js';
-import { RolecallSqliteDialect } from './dialect.js';
+import { MasterKey, SealError, Sealer } from '../sealing.js';
+import { createSqlStore } from '../sql/index.js';
+import { RolecallSqliteDialect, SQLITE_AUDIT_BATCH, sqliteHooks } from './dialect.js';
 import { openSqliteStore, SQLITE_FILE } from './index.js';
 
 const key = MasterKey.generate();
@@ -96,6 +97,37 @@ describe('sqlite adapter specifics', () => {
       assert.deepEqual(await s.audit.lastUsed('role', r.id), { date: T1, region: 'eu-west-1', service: 'sts' });
       assert.deepEqual(await s.audit.lastUsed('access-key', k.accessKeyId), { date: T1, region: 'us-east-1', service: 'iam' });
       assert.equal(await s.audit.lastUsed('access-key', unused.accessKeyId), undefined);
+    } finally {
+      await s.close();
+    }
+  });
+
+  it('audit batches commit with synchronous = NORMAL on a held connection; everything else stays FULL', async () => {
+    const raw = new BetterSqlite3(nextFile());
+    raw.pragma('journal_mode = WAL');
+    raw.pragma('synchronous = FULL');
+    const log: string[] = [];
+    const logged = {
+      prepare: (q: string) => {
+        log.push(q.toLowerCase().split(' ').slice(0, 3).join(' '));
+        return raw.prepare(q);
+      },
+      close: () => raw.close(),
+    };
+    const db = new Kysely<any>({ dialect: new RolecallSqliteDialect({ database: logged }) });
+    await migrateToLatest(db);
+    const s = createSqlStore({ db, dialect: { ...sqliteHooks, auditBatch: SQLITE_AUDIT_BATCH }, sealer: new Sealer(key) });
+    try {
+      log.length = 0;
+      const rec = { eventId: 'e1', accountId: ACCT, eventTime: T1, eventName: 'GetRole', eventSource: 'iam.amazonaws.com', readOnly: true, resources: [], json: '{}' };
+      // An IAM write issued while the batch runs waits for the connection, after FULL is back.
+      await Promise.all([s.audit.append([rec]), s.users.create(user('during'))]);
+      assert.deepEqual(log, ['pragma synchronous =', 'begin immediate', 'insert into "audit_events"', 'commit', 'pragma synchronous =', 'insert into "users"']);
+      assert.equal(raw.pragma('synchronous', { simple: true }), 2, 'FULL again');
+      // Inside a transaction of the caller's, the batch joins it (no pragma there).
+      log.length = 0;
+      await s.transaction((tx) => tx.audit.append([{ ...rec, eventId: 'e2' }]));
+      assert.deepEqual(log, ['begin immediate', 'insert into "audit_events"', 'commit']);
     } finally {
       await s.close();
     }
