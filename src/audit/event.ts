@@ -78,7 +78,8 @@ export interface RecordOptions {
 /**
  * Where events go. `record` resolves once the event is durably stored (group commit): whoever
  * answers a client awaits it first, so an answer the client received implies a stored event.
- * It rejects if the event could not be stored.
+ * It rejects if the event could not be stored. Never await it inside a store transaction: the
+ * batch is written in a transaction of its own, once the connection is free.
  */
 export interface AuditTrail {
   record(event: CloudTrailEvent, opts?: RecordOptions): Promise<void>;

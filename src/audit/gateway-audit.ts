@@ -66,6 +66,12 @@ export class GatewayAudit {
     if (r.input !== undefined) call.input = r.input;
     if (r.error) call.error = r.error.message === undefined ? { code: r.error.code } : { code: r.error.code, message: r.error.message };
     else call.output = r.output;
+    // An unsigned call is filed under the role's account: only one this server has (anyone can
+    // send one, naming any account).
+    if (!call.caller) {
+      const target = roleAccountOf(call);
+      if (target === undefined || !(await this.deps.store.accounts.get(target))) return false;
+    }
     const crossAccount = await this.crossAccountTarget(call);
     const events = apiCallEvents(call, { newId: () => auditEventId(this.deps.random, call.time), ...(crossAccount ? { crossAccount } : {}) });
     if (events.length === 0) return false;

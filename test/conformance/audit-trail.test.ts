@@ -13,7 +13,7 @@ import { fileURLToPath } from 'node:url';
 import { after, before, describe, it } from 'node:test';
 import { cloudTrailTime } from '../../src/audit/identity.js';
 import { cloudTrailDate } from '../../src/audit/redact.js';
-import { expectError, iamClient, isolatedHome, resolveTools, runAws, runBash, stsClient, type Credentials, type IsolatedHome } from './support/server.js';
+import { expectError, iamClient, isolatedHome, rawHttp, resolveTools, runAws, runBash, signForm, stsClient, type Credentials, type IsolatedHome } from './support/server.js';
 import { Account, allow, assumeDenied, secondAccount, sessionClients, startStsServer, trust, type Mfa, type Principal, type StsServer } from './support/sts-fixture.js';
 
 const REPO = join(dirname(fileURLToPath(import.meta.url)), '..', '..', '..');
@@ -340,5 +340,43 @@ describe('last use from the same records', () => {
     await stsAlice.call('GetCallerIdentity', {});
     const alice = await iam.call('GetAccessKeyLastUsed', { AccessKeyId: users.alice.creds.accessKeyId });
     assert.deepEqual(alice.AccessKeyLastUsed, { LastUsedDate: s.clock.now(), ServiceName: 'sts', Region: 'us-east-1' });
+  });
+});
+
+describe('what is not recorded, and unsigned calls', () => {
+  const count = async () => (await s.running.store.audit.lookup({ limit: 100_000 })).length;
+
+  it('requests that fail authentication leave no event', async () => {
+    const before = await count();
+    const body = 'Action=GetCallerIdentity&Version=2011-06-15';
+    const badSecret = await signForm(s.url, { accessKeyId: users.alice.creds.accessKeyId, secretAccessKey: 'not-the-secret' }, 'sts', body, { signingDate: s.clock.now() });
+    assert.equal((await rawHttp(s.url, badSecret)).status, 403);
+    const unknownKey = await signForm(s.url, { accessKeyId: 'AKIAUNKNOWNUNKNOWN00', secretAccessKey: 'x' }, 'sts', body, { signingDate: s.clock.now() });
+    assert.equal((await rawHttp(s.url, unknownKey)).status, 403);
+    const unsigned = await rawHttp(s.url, { method: 'POST', path: '/', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: 'Action=ListRoles&Version=2010-05-08' });
+    assert.equal(unsigned.status, 403);
+    assert.equal(await count(), before);
+  });
+
+  it('an unsigned AssumeRoleWithWebIdentity is filed under the role account, if the server has it', async () => {
+    const before = await count();
+    const form = (account: string) => ({
+      method: 'POST',
+      path: '/',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: new URLSearchParams({ Action: 'AssumeRoleWithWebIdentity', Version: '2011-06-15', RoleArn: `arn:aws:iam::${account}:role/web`, RoleSessionName: 'web-session', WebIdentityToken: 'eyJhbGciOiJSUzI1NiJ9.secret-claims.signature' }).toString(),
+    });
+    const answered = await rawHttp(s.url, form(acct));
+    assert.notEqual(answered.status, 200);
+    assert.equal(await count(), before + 1);
+    const [e] = await lookupAll(s.root, { LookupAttributes: [{ AttributeKey: 'EventName', AttributeValue: 'AssumeRoleWithWebIdentity' }] });
+    const rec = parsed(e);
+    assert.deepEqual(rec.userIdentity, { type: 'Unknown' });
+    assert.deepEqual(rec.requestParameters, { roleArn: `arn:aws:iam::${acct}:role/web`, roleSessionName: 'web-session' });
+    assert.equal(e.CloudTrailEvent.includes('secret-claims'), false);
+    assert.equal(rec.requestID, answered.headers['x-amzn-requestid']);
+    const n = await count(); // the LookupEvents just made is recorded too
+    await rawHttp(s.url, form('999999999999'));
+    assert.equal(await count(), n, 'nothing for an account the server does not have');
   });
 });
