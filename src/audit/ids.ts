@@ -6,14 +6,9 @@
 import type { Random } from '../domain/random.js';
 
 export function auditEventId(random: Random, at: Date): string {
-  const b = random.bytes(16);
-  let ms = Math.max(0, Math.floor(at.getTime()));
-  for (let i = 5; i >= 0; i--) {
-    b[i] = ms % 256;
-    ms = Math.floor(ms / 256);
-  }
-  b[6] = 0x70 | ((b[6] as number) & 0x0f); // version 7
-  b[8] = 0x80 | ((b[8] as number) & 0x3f); // RFC variant
-  const h = b.toString('hex');
-  return `${h.slice(0, 8)}-${h.slice(8, 12)}-${h.slice(12, 16)}-${h.slice(16, 20)}-${h.slice(20)}`;
+  // A v4 UUID's random bits (and variant) under a 48-bit millisecond prefix. random.uuid() draws
+  // from a pooled entropy cache: far cheaper per event than 16 fresh random bytes.
+  const u = random.uuid();
+  const t = Math.max(0, Math.floor(at.getTime())).toString(16).padStart(12, '0').slice(-12);
+  return `${t.slice(0, 8)}-${t.slice(8, 12)}-7${u.slice(15, 18)}-${u.slice(19)}`;
 }
