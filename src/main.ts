@@ -77,7 +77,7 @@ export async function startServer(settings: Settings, opts: { clock?: Clock; ran
       authorizer: new Authorizer(new StorePolicySource(store)),
       logger,
       defaultRegion: settings.region,
-      ...(audit ? { audit: new GatewayAudit({ trail: audit, store, clock, random, defaultRegion: settings.region }) } : {}),
+      ...(audit ? { audit: new GatewayAudit({ trail: audit, store, clock, random, defaultRegion: settings.region, logger }) } : {}),
     });
     // Non-AWS surfaces on the same port (container credentials, authorize API, ...).
     const endpoints: Endpoint[] = [];

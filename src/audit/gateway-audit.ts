@@ -10,9 +10,12 @@
  *   requests (made with credentials) to IAM and AWS STS API operations", and such a request has
  *   no identity and no account to file it under.
  */
+import type { Logger } from 'pino';
 import type { Caller } from '../domain/caller.js';
 import type { Clock } from '../domain/clock.js';
 import type { Random } from '../domain/random.js';
+import type { HttpRequest, HttpResponse } from '../http/server.js';
+import { encodeError, type Decoded, type WireError } from '../protocol/index.js';
 import type { Store } from '../store/ports.js';
 import { apiCallEvents, roleAccountOf, type ApiCall } from './api-call.js';
 import type { AuditTrail } from './event.js';
@@ -31,16 +34,60 @@ export interface AuditedRequest {
   error?: { code: string; message?: string | undefined };
 }
 
+/** How far the gateway's pipeline got with a request, and how it ended. */
+export interface AuditedCall {
+  requestId: string;
+  req: HttpRequest;
+  decoded: Decoded | undefined;
+  caller: Caller | undefined;
+  region: string | undefined;
+  output?: unknown;
+  error?: WireError;
+}
+
 export interface GatewayAuditDeps {
   trail: AuditTrail;
   store: Store;
   clock: Clock;
   random: Random;
   defaultRegion: string;
+  logger: Logger;
+}
+
+function header(req: HttpRequest, name: string): string | undefined {
+  for (const [k, v] of req.headers) if (k.toLowerCase() === name) return v;
+  return undefined;
 }
 
 export class GatewayAudit {
   constructor(private readonly deps: GatewayAuditDeps) {}
+
+  /**
+   * The answer to send for a finished request: `response` once the request's event is durably
+   * stored. If it cannot be stored the client gets InternalFailure (ServiceFailure for IAM)
+   * instead: an answer the client received implies a record.
+   */
+  async answer(c: AuditedCall, response: HttpResponse): Promise<HttpResponse> {
+    try {
+      await this.record({
+        requestId: c.requestId,
+        sourceIp: c.req.remoteAddress,
+        userAgent: header(c.req, 'user-agent'),
+        service: c.decoded?.service,
+        operation: c.decoded?.operation,
+        input: c.decoded?.ok ? c.decoded.input : undefined,
+        caller: c.caller,
+        region: c.region,
+        output: c.output,
+        ...(c.error ? { error: { code: c.error.code, message: c.error.message } } : {}),
+      });
+      return response;
+    } catch (e) {
+      this.deps.logger.error({ err: e, requestId: c.requestId }, 'audit record failed; answering InternalFailure');
+      const svc = c.decoded?.service;
+      return encodeError(svc, { code: svc === 'iam' ? 'ServiceFailure' : 'InternalFailure', message: 'We encountered an internal error. Please try again.', status: 500, sender: false }, c.requestId);
+    }
+  }
 
   /** The trail itself, for operations that record more (OperationContext.audit). */
   get trail(): AuditTrail {

@@ -3,7 +3,7 @@
  * serialize. Each stage is a small function; this file only sequences them and maps errors.
  */
 import type { Logger } from 'pino';
-import type { GatewayAudit } from '../audit/gateway-audit.js';
+import type { AuditedCall, GatewayAudit } from '../audit/gateway-audit.js';
 import { Authorizer, callerContext } from '../authz/authorizer.js';
 import { AwsError } from '../domain/aws-error.js';
 import type { Caller } from '../domain/caller.js';
@@ -125,35 +125,9 @@ export class Gateway {
     }
   }
 
-  /**
-   * 6. Audit: the call's event is durably stored before the answer leaves (group commit). If it
-   * cannot be stored the client gets InternalFailure instead: an answer implies a record.
-   */
-  private async audited(
-    c: { requestId: string; req: HttpRequest; decoded: Decoded | undefined; caller: Caller | undefined; region: string | undefined; output?: unknown; error?: WireError },
-    response: HttpResponse,
-  ): Promise<HttpResponse> {
-    const audit = this.deps.audit;
-    if (!audit) return response;
-    try {
-      await audit.record({
-        requestId: c.requestId,
-        sourceIp: c.req.remoteAddress,
-        userAgent: header(c.req, 'user-agent'),
-        service: c.decoded?.service,
-        operation: c.decoded?.operation,
-        input: c.decoded?.ok ? c.decoded.input : undefined,
-        caller: c.caller,
-        region: c.region,
-        output: c.output,
-        ...(c.error ? { error: { code: c.error.code, message: c.error.message } } : {}),
-      });
-      return response;
-    } catch (e) {
-      this.deps.logger.error({ err: e, requestId: c.requestId }, 'audit record failed; answering InternalFailure');
-      const svc = c.decoded?.service;
-      return encodeError(svc, { code: svc === 'iam' ? 'ServiceFailure' : 'InternalFailure', message: 'We encountered an internal error. Please try again.', status: 500, sender: false }, c.requestId);
-    }
+  /** 6. Audit: the answer leaves only once its event is stored (src/audit/gateway-audit.ts). */
+  private audited(call: AuditedCall, response: HttpResponse): Promise<HttpResponse> {
+    return this.deps.audit ? this.deps.audit.answer(call, response) : Promise.resolve(response);
   }
 
   private decode(req: HttpRequest, signingService: string | undefined): Decoded {
