@@ -3,6 +3,9 @@
  * system clock, crypto randomness) and wires them into the gateway and the HTTP listener.
  */
 import { pino, type Logger } from 'pino';
+import { GatewayAudit } from './audit/gateway-audit.js';
+import { startRetention } from './audit/retention.js';
+import { GroupCommitAuditTrail } from './audit/writer.js';
 import { Authorizer } from './authz/authorizer.js';
 import { StorePolicySource } from './authz/store-policy-source.js';
 import type { Settings } from './config/config.js';
@@ -28,6 +31,8 @@ export interface RunningServer {
   store: Store;
   root: RootCredentials;
   createdAccount: boolean;
+  /** The audit trail; undefined when auditing is off. Other components record through it. */
+  audit?: GroupCommitAuditTrail;
   close(): Promise<void>;
 }
 
@@ -43,9 +48,15 @@ export function makeLogger(level: string): Logger {
   );
 }
 
-export async function openStore(dataDir: string): Promise<Store> {
+export async function openStore(dataDir: string, opts: { auditFsync?: boolean } = {}): Promise<Store> {
   const masterKey = await loadOrCreateMasterKey(dataDir);
-  return openSqliteStore({ dataDir, masterKey });
+  return openSqliteStore({ dataDir, masterKey, ...(opts.auditFsync ? { auditFsync: true } : {}) });
+}
+
+/** Both trails (either may be absent): an event is recorded once both have it. */
+function teeTrail(a: AuditTrail | undefined, b: AuditTrail | undefined): AuditTrail | undefined {
+  if (!a || !b) return a ?? b;
+  return { record: async (e) => void (await Promise.all([a.record(e), b.record(e)])) };
 }
 
 export async function startServer(settings: Settings, opts: { clock?: Clock; random?: Random; logger?: Logger; audit?: AuditTrail } = {}): Promise<RunningServer> {
@@ -53,7 +64,7 @@ export async function startServer(settings: Settings, opts: { clock?: Clock; ran
   const random = opts.random ?? cryptoRandom;
   const logger = opts.logger ?? makeLogger(settings.logLevel);
   // Every request reads the caller's key, identity and policies: serve those from memory.
-  const store = cachedStore(await openStore(settings.dataDir));
+  const store = cachedStore(await openStore(settings.dataDir, { auditFsync: settings.auditFsync === 'on' }));
   try {
     const accountOpts: Parameters<typeof ensureFirstAccount>[3] = {};
     if (settings.accountId) accountOpts.accountId = settings.accountId;
@@ -63,9 +74,25 @@ export async function startServer(settings: Settings, opts: { clock?: Clock; ran
     const sessions = new SessionTokenService({ settings: store.settings, clock, random });
     const resolveSessionToken = sessionResolver(sessions, store, () => Math.floor(clock.now().getTime() / 1000));
     const authorizer = new Authorizer(new StorePolicySource(store));
-    const gateway = new Gateway({ store, clock, random, sessions, resolveSessionToken, operations: operationRegistry(), authorizer, logger, defaultRegion: settings.region });
+    // The audit trail: one group-committed transaction per batch of events (docs/audit.md).
+    // `opts.audit` (tests) receives every event as well.
+    const audit = settings.audit === 'off' ? undefined : new GroupCommitAuditTrail(store.audit);
+    const trail = teeTrail(audit, opts.audit);
+    const retention = startRetention(store.audit, clock, settings.auditRetentionDays ?? 90, (err) => logger.warn({ err }, 'audit retention pass failed'));
+    const gateway = new Gateway({
+      store,
+      clock,
+      random,
+      sessions,
+      resolveSessionToken,
+      operations: operationRegistry(),
+      authorizer,
+      logger,
+      defaultRegion: settings.region,
+      ...(trail ? { audit: new GatewayAudit({ trail, store, clock, random, defaultRegion: settings.region, logger }) } : {}),
+    });
     // Service roles: instance metadata listeners, container credentials, workload launches.
-    const serviceRoles = await startServiceRoles({ store, clock, random, authorizer, sessions, resolveSessionToken, logger, defaultRegion: settings.region, ...(opts.audit ? { audit: opts.audit } : {}) });
+    const serviceRoles = await startServiceRoles({ store, clock, random, authorizer, sessions, resolveSessionToken, logger, defaultRegion: settings.region, ...(trail ? { audit: trail } : {}) });
     // Non-AWS surfaces on the same port (container credentials, authorize API, ...).
     const endpoints: Endpoint[] = [...serviceRoles.endpoints];
     const handler = routeEndpoints(endpoints, (req) => gateway.handle(req));
@@ -74,9 +101,11 @@ export async function startServer(settings: Settings, opts: { clock?: Clock; ran
       listening = await listen(handler, settings.host, settings.port, (err) => logger.error({ err }, 'http error'));
     } catch (e) {
       await serviceRoles.close();
+      await audit?.close();
+      await retention.stop();
       throw e;
     }
-    return {
+    const running: RunningServer = {
       url: listening.url,
       port: listening.port,
       store,
@@ -85,9 +114,13 @@ export async function startServer(settings: Settings, opts: { clock?: Clock; ran
       close: async () => {
         await serviceRoles.close();
         await listening.close();
+        await audit?.close();
+        await retention.stop();
         await store.close();
       },
     };
+    if (audit) running.audit = audit;
+    return running;
   } catch (e) {
     await store.close();
     throw e;

@@ -64,7 +64,23 @@ export interface CloudTrailEvent {
   eventCategory: 'Management';
 }
 
-/** Where events go. `record` resolves once the event is durably stored (group commit). */
+/** The record format version Rolecall writes (the fields above). */
+export const EVENT_VERSION = '1.11';
+
+export interface RecordOptions {
+  /**
+   * When it happened, to the millisecond (orders events within a second; the event's eventTime
+   * has whole seconds). Default: eventTime.
+   */
+  at?: Date;
+}
+
+/**
+ * Where events go. `record` resolves once the event is durably stored (group commit): whoever
+ * answers a client awaits it first, so an answer the client received implies a stored event.
+ * It rejects if the event could not be stored. Never await it inside a store transaction: the
+ * batch is written in a transaction of its own, once the connection is free.
+ */
 export interface AuditTrail {
-  record(event: CloudTrailEvent): Promise<void>;
+  record(event: CloudTrailEvent, opts?: RecordOptions): Promise<void>;
 }

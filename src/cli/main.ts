@@ -2,6 +2,7 @@
 /** The `rolecall` command. */
 import { readFileSync } from 'node:fs';
 import { runAccount } from './account.js';
+import { runAudit } from './audit.js';
 import { runEnv } from './env.js';
 import { runCreds, runExec } from './exec.js';
 import { runInstance } from './instance.js';
@@ -24,6 +25,7 @@ Commands:
   exec --role ROLE         run a command with a role's session (yours, or --service lambda.amazonaws.com)
   creds --role ROLE        a role's session as credential_process output
   simulate-custom-policy   evaluate policies offline, like 'aws iam simulate-custom-policy'
+  audit export             the audit trail as JSON lines (CloudTrail events), for SIEM tools
   version                  print the version
   help                     this text
 
@@ -58,6 +60,8 @@ export async function main(argv: string[]): Promise<number> {
       return runCreds(rest, out, err);
     case 'simulate-custom-policy':
       return runSimulate(rest, out, err);
+    case 'audit':
+      return runAudit(rest, out, err);
     case 'version':
     case '--version':
       out(`rolecall ${version()}\n`);

@@ -19,6 +19,12 @@ export interface Settings {
   rootSecretAccessKey?: string;
   region: string;
   logLevel: string;
+  /** The audit trail (default on); `off` records nothing (for benchmarks). */
+  audit?: 'on' | 'off';
+  /** Days audit events are kept (default 90; 0 keeps them forever). */
+  auditRetentionDays?: number;
+  /** `on`: fsync every audit batch (power-loss durable); `off` (default): durable across server crashes. */
+  auditFsync?: 'on' | 'off';
 }
 
 export interface SettingSpec {
@@ -38,6 +44,9 @@ export const SETTINGS: SettingSpec[] = [
   { key: 'rootSecretAccessKey', flag: '--root-secret-access-key', env: 'ROLECALL_ROOT_SECRET_ACCESS_KEY', help: 'fix the first account\'s root secret access key' },
   { key: 'region', flag: '--region', env: 'ROLECALL_REGION', help: 'region reported to clients', default: DEFAULT_REGION },
   { key: 'logLevel', flag: '--log-level', env: 'ROLECALL_LOG_LEVEL', help: 'fatal, error, warn, info, debug, trace or silent', default: 'info' },
+  { key: 'audit', flag: '--audit', env: 'ROLECALL_AUDIT', help: 'record every call CloudTrail-style (on) or nothing (off, for benchmarks)', default: 'on' },
+  { key: 'auditRetentionDays', flag: '--audit-retention-days', env: 'ROLECALL_AUDIT_RETENTION_DAYS', help: 'days audit events are kept (0: forever)', default: '90' },
+  { key: 'auditFsync', flag: '--audit-fsync', env: 'ROLECALL_AUDIT_FSYNC', help: 'fsync each audit batch: on (survives power loss) or off (survives server crashes)', default: 'off' },
 ];
 
 export function defaultDataDir(): string {
@@ -59,12 +68,21 @@ export function resolveSettings(flags: Partial<Record<keyof Settings, string>>, 
     throw new Error('set both ROLECALL_ROOT_ACCESS_KEY_ID and ROLECALL_ROOT_SECRET_ACCESS_KEY, or neither');
   }
   if (raw.rootAccessKeyId !== undefined && !/^AKIA[A-Z0-9]{12,124}$/.test(raw.rootAccessKeyId)) throw new Error('the root access key id must look like AKIA followed by 12+ upper-case letters or digits');
+  const audit = (raw.audit ?? 'on').toLowerCase();
+  if (audit !== 'on' && audit !== 'off') throw new Error(`invalid audit setting (on or off): ${raw.audit}`);
+  const auditFsync = (raw.auditFsync ?? 'off').toLowerCase();
+  if (auditFsync !== 'on' && auditFsync !== 'off') throw new Error(`invalid audit fsync setting (on or off): ${raw.auditFsync}`);
+  const retention = Number(raw.auditRetentionDays ?? '90');
+  if (!/^\d+$/.test(raw.auditRetentionDays ?? '90') || !Number.isSafeInteger(retention)) throw new Error(`invalid audit retention (whole days, 0 for forever): ${raw.auditRetentionDays}`);
   const settings: Settings = {
     host: raw.host as string,
     port,
     dataDir: resolve(expandHome(raw.dataDir ?? defaultDataDir())),
     region: raw.region as string,
     logLevel: raw.logLevel as string,
+    audit,
+    auditRetentionDays: retention,
+    auditFsync,
   };
   if (raw.accountId) settings.accountId = raw.accountId;
   if (raw.rootAccessKeyId) settings.rootAccessKeyId = raw.rootAccessKeyId;

@@ -32,6 +32,13 @@ export const AWS_ERRORS = {
   IDPCommunicationError: { status: 400, sender: true },
   InvalidIdentityToken: { status: 400, sender: true },
   InvalidAuthorizationMessageException: { status: 400, sender: true },
+  // CloudTrail (model error shapes; awsJson1.1, so the wire code is the shape name)
+  AccessDeniedException: { status: 400, sender: true },
+  InvalidLookupAttributesException: { status: 400, sender: true },
+  InvalidTimeRangeException: { status: 400, sender: true },
+  InvalidMaxResultsException: { status: 400, sender: true },
+  InvalidNextTokenException: { status: 400, sender: true },
+  InvalidEventCategoryException: { status: 400, sender: true },
   // Common errors (https://docs.aws.amazon.com/STS/latest/APIReference/CommonErrors.html)
   AccessDenied: { status: 403, sender: true },
   ValidationError: { status: 400, sender: true },

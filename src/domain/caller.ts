@@ -39,5 +39,7 @@ export interface Caller {
     chainDepth: number;
     /** ARN of the long-term identity at the start of a role chain. */
     originalCaller: string;
+    /** Federated users: the unique id (AIDA...) of the IAM user who called GetFederationToken (CloudTrail's sessionIssuer). */
+    issuerId?: string;
   };
 }

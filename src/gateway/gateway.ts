@@ -3,6 +3,7 @@
  * serialize. Each stage is a small function; this file only sequences them and maps errors.
  */
 import type { Logger } from 'pino';
+import type { AuditedCall, GatewayAudit } from '../audit/gateway-audit.js';
 import { Authorizer, callerContext } from '../authz/authorizer.js';
 import { AwsError } from '../domain/aws-error.js';
 import type { Caller } from '../domain/caller.js';
@@ -26,7 +27,7 @@ import {
 import type { Operation, OperationContext } from '../services/operation.js';
 import { credentialRestriction } from '../services/sts/credential-restrictions.js';
 import { missingAuthenticationToken, parseAuth, type RawRequest } from '../sigv4/index.js';
-import type { AccessKeyRecord, Store } from '../store/ports.js';
+import type { Store } from '../store/ports.js';
 import type { SessionIssuer } from '../tokens/claims.js';
 import { authenticate, sigv4AwsError, type AuthenticateDeps } from './authenticate.js';
 import { requestKeys } from './request-keys.js';
@@ -43,9 +44,9 @@ export interface GatewayDeps {
   defaultRegion: string;
   resolveSessionToken?: AuthenticateDeps['resolveSessionToken'];
   sessions?: SessionIssuer;
+  /** The audit trail (absent: auditing off). */
+  audit?: GatewayAudit;
 }
-
-const KEY_LAST_USED_INTERVAL_MS = 60_000;
 
 function header(req: HttpRequest, name: string): string | undefined {
   for (const [k, v] of req.headers) if (k.toLowerCase() === name) return v;
@@ -53,8 +54,6 @@ function header(req: HttpRequest, name: string): string | undefined {
 }
 
 export class Gateway {
-  private readonly lastUsedWritten = new Map<string, number>();
-
   constructor(private readonly deps: GatewayDeps) {}
 
   async handle(req: HttpRequest): Promise<HttpResponse> {
@@ -64,6 +63,10 @@ export class Gateway {
     const requestId = this.deps.random.uuid();
     const raw: RawRequest = { method: req.method, path: req.path, query: req.query, headers: req.headers, bodySha256Hex: req.bodySha256Hex };
     let service: ServiceName | undefined;
+    // What the audit record needs, as far as the pipeline got.
+    let decoded: Decoded | undefined;
+    let caller: Caller | undefined;
+    let region: string | undefined;
     try {
       // 1. What the signature says (scope service, key id): no secrets yet.
       const parsed = parseAuth(raw);
@@ -73,16 +76,12 @@ export class Gateway {
       }
       const auth = parsed.auth;
       // 2. Route and parse against the service model.
-      const decoded = this.decode(req, auth?.service);
+      decoded = this.decode(req, auth?.service);
       service = decoded.service;
       // 3. Authenticate (before reporting input errors, as AWS does).
       const now = this.deps.clock.now();
-      let caller: Caller | undefined;
-      let key: AccessKeyRecord | undefined;
       if (auth) {
-        const a = await authenticate(raw, auth, { store: this.deps.store, now, resolveSessionToken: this.deps.resolveSessionToken });
-        caller = a.caller;
-        key = a.key;
+        caller = (await authenticate(raw, auth, { store: this.deps.store, now, resolveSessionToken: this.deps.resolveSessionToken })).caller;
       } else if (!(decoded.ok && isUnsignedOperation(SERVICES[decoded.service], decoded.operation))) {
         throw sigv4AwsError(missingAuthenticationToken());
       }
@@ -95,13 +94,14 @@ export class Gateway {
       if (!decoded.ok) throw decoded.error;
       const op = this.deps.operations.get(`${decoded.service}:${decoded.operation}`);
       if (!op) throw new AwsError('NotImplemented', `Rolecall does not implement ${decoded.service}:${decoded.operation} yet.`);
-      const region = auth?.region ?? this.deps.defaultRegion;
+      region = auth?.region ?? this.deps.defaultRegion;
       const requestContext: Record<string, ContextValue> = {
         ...requestKeys({ now, sourceIp: req.remoteAddress, userAgent: header(req, 'user-agent'), secure: false, region }),
         ...(caller ? callerContext(caller, now) : {}),
       };
       const ctx: OperationContext = { store: this.deps.store, clock: this.deps.clock, random: this.deps.random, caller, requestId, region, authorizer: this.deps.authorizer, requestContext };
       if (this.deps.sessions) ctx.sessions = this.deps.sessions;
+      if (this.deps.audit) ctx.audit = this.deps.audit.trail;
       // 4. Authorize.
       if ((op.auth ?? 'signed') === 'signed') {
         if (!caller) throw sigv4AwsError(missingAuthenticationToken());
@@ -118,11 +118,16 @@ export class Gateway {
       }
       // 5. Run.
       const output = await op.run(decoded.input, ctx);
-      if (key) this.noteKeyUsed(key, decoded.service, region, now);
-      return encodeOutput(decoded.service, decoded.operation, output ?? {}, requestId);
+      return await this.audited({ requestId, req, decoded, caller, region, output }, encodeOutput(decoded.service, decoded.operation, output ?? {}, requestId));
     } catch (e) {
-      return this.errorResponse(service, e, requestId);
+      const err = this.wireError(service, e, requestId);
+      return this.audited({ requestId, req, decoded, caller, region, error: err }, encodeError(service, err, requestId));
     }
+  }
+
+  /** 6. Audit: the answer leaves only once its event is stored (src/audit/gateway-audit.ts). */
+  private audited(call: AuditedCall, response: HttpResponse): Promise<HttpResponse> {
+    return this.deps.audit ? this.deps.audit.answer(call, response) : Promise.resolve(response);
   }
 
   private decode(req: HttpRequest, signingService: string | undefined): Decoded {
@@ -139,7 +144,7 @@ export class Gateway {
     return header(req, 'x-amz-target') !== undefined ? 'cloudtrail' : undefined;
   }
 
-  private errorResponse(service: ServiceName | undefined, e: unknown, requestId: string): HttpResponse {
+  private wireError(service: ServiceName | undefined, e: unknown, requestId: string): WireError {
     let err: WireError;
     if (e instanceof AwsError) err = { code: e.code, message: e.message, status: e.status, sender: e.sender };
     else if (typeof e === 'object' && e !== null && typeof (e as WireError).code === 'string' && !(e instanceof Error)) err = e as WireError;
@@ -147,14 +152,6 @@ export class Gateway {
       this.deps.logger.error({ err: e, requestId }, 'internal error');
       err = { code: service === 'iam' ? 'ServiceFailure' : 'InternalFailure', message: 'We encountered an internal error. Please try again.', status: 500, sender: false };
     }
-    return encodeError(service, err, requestId);
-  }
-
-  /** Access-key last use, written at most once a minute per key (off the hot path). */
-  private noteKeyUsed(key: AccessKeyRecord, service: string, region: string, now: Date): void {
-    const last = this.lastUsedWritten.get(key.accessKeyId) ?? 0;
-    if (now.getTime() - last < KEY_LAST_USED_INTERVAL_MS) return;
-    this.lastUsedWritten.set(key.accessKeyId, now.getTime());
-    this.deps.store.accessKeys.update(key.accessKeyId, { lastUsed: { date: now, service, region } }).catch((err: unknown) => this.deps.logger.warn({ err }, 'could not record access key use'));
+    return err;
   }
 }

@@ -55,6 +55,7 @@ export function callerFromClaims(c: SessionClaims, roleTags: Caller['tags']): Ca
         session,
       };
       if (c.userName) caller.userName = c.userName;
+      if (c.userId) session.issuerId = c.userId;
       return caller;
     }
     case 'user-session': {

@@ -66,7 +66,7 @@ describe('generated error tables', () => {
   });
 
   it('agree with every modeled code in the domain registry (src/domain/aws-error.ts)', () => {
-    const tables = [SERVICES.iam.errors, SERVICES.sts.errors, PROTOCOL_ERRORS as Record<string, { status: number; sender: boolean }>];
+    const tables = [SERVICES.iam.errors, SERVICES.sts.errors, SERVICES.cloudtrail.errors, PROTOCOL_ERRORS as Record<string, { status: number; sender: boolean }>];
     for (const [code, spec] of Object.entries(AWS_ERRORS)) {
       for (const table of tables) {
         const row = table[code];

@@ -10,6 +10,7 @@
  * INVARIANT: cached values are deep-frozen (hits and misses alike), so a caller mutating a record
  * cannot corrupt the cache: it fails loudly instead (ESM code is strict). Freezing once costs far
  * less than cloning on every hit, which showed up as ~10% of an AssumeRole's CPU.
+ * The audit repository passes through untouched (neither cached nor invalidating).
  */
 import type { Store } from './ports.js';
 
@@ -121,6 +122,10 @@ export function cachedStore(inner: Store, opts: CachedStoreOptions = {}): Store 
         bump();
       }
     };
+    // The audit trail is append-only and never read back for authorization: its writes go
+    // straight through without invalidating the cache (every request appends one), its reads
+    // are never cached.
+    w.audit = s.audit;
     w.close = () => s.close();
     // Keep adapter extras (filename, backup) reachable.
     for (const k of Object.keys(s)) if (!(k in w)) w[k] = (s as unknown as Record<string, unknown>)[k];

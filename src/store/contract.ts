@@ -11,6 +11,7 @@
 import { describe } from 'node:test';
 import type { Store } from './ports.js';
 import { atomicityContract } from './contract/atomicity.js';
+import { auditContract } from './contract/audit.js';
 import { credentialContract } from './contract/credentials.js';
 import { durabilityContract, type DurableTarget } from './contract/durability.js';
 import { identityContract } from './contract/identities.js';
@@ -31,6 +32,7 @@ export function runStoreContract(name: string, open: () => Promise<Store>, optio
     credentialContract(open);
     atomicityContract(open);
     workloadContract(open, options.durable);
+    auditContract(open, options.durable);
     if (options.durable) durabilityContract(options.durable);
   });
 }

@@ -62,6 +62,7 @@ export interface RoleRecord {
   maxSessionDuration: number;
   tags: Tag[];
   permissionsBoundaryArn?: string;
+  /** Legacy column, no longer written: RoleLastUsed comes from the audit trail (AuditRepo.lastUsed). */
   lastUsed?: { date: Date; region: string };
 }
 
@@ -112,6 +113,7 @@ export interface AccessKeyRecord {
   secretAccessKey: string;
   status: AccessKeyStatus;
   createdAt: Date;
+  /** Legacy column, no longer written: last use comes from the audit trail (AuditRepo.lastUsed). */
   lastUsed?: { date: Date; service: string; region: string };
 }
 
@@ -325,6 +327,89 @@ export interface SettingsRepo {
   compareAndSet(key: string, expected: string | undefined, value: string): Promise<boolean>;
 }
 
+/**
+ * The audit trail (CloudTrail-format events, src/audit/). The store keeps each event's JSON
+ * verbatim plus the columns LookupEvents filters on, and a small "last used" table derived from
+ * the same events in the same transaction (RoleLastUsed, GetAccessKeyLastUsed).
+ *
+ * INVARIANT: `append` is all-or-nothing: when it resolves every record of the batch is committed
+ * (durable), when it rejects none is. Records never hold secrets (src/audit/ redacts first).
+ */
+export type AuditLookupKey = 'EventId' | 'EventName' | 'ReadOnly' | 'Username' | 'ResourceType' | 'ResourceName' | 'EventSource' | 'AccessKeyId';
+
+/** A LookupEvents resource: `{ResourceType, ResourceName}` as CloudTrail lists it. */
+export interface AuditResource {
+  type: string;
+  name: string;
+}
+
+/** Something an event counts as a use of (RoleLastUsed by role id, AccessKeyLastUsed by key id). */
+export interface AuditUse {
+  kind: 'role' | 'access-key';
+  id: string;
+  date: Date;
+  region: string;
+  /** The service the request went to (`sts`, `iam`, ...). */
+  service: string;
+}
+
+export interface AuditRecord {
+  eventId: string;
+  /** The account this copy belongs to (the event's recipientAccountId). */
+  accountId: string;
+  /** Full precision (ms): orders events; the JSON's eventTime has whole seconds as CloudTrail's. */
+  eventTime: Date;
+  eventName: string;
+  eventSource: string;
+  readOnly: boolean;
+  username?: string;
+  accessKeyId?: string;
+  resources: AuditResource[];
+  /** The CloudTrail event as JSON text, exactly what LookupEvents returns as CloudTrailEvent. */
+  json: string;
+  /** Uses this event records (written to the last-used table, never read back from the record). */
+  uses?: AuditUse[];
+}
+
+/** Continue a lookup after this event (in the query's order). */
+export interface AuditCursor {
+  eventTime: Date;
+  eventId: string;
+}
+
+export interface AuditQuery {
+  /** One account's events; undefined reads every account (export). */
+  accountId?: string;
+  attribute?: { key: AuditLookupKey; value: string };
+  /** Events at or after this instant. */
+  from?: Date;
+  /** Events strictly before this instant. */
+  before?: Date;
+  /** Default newest first (LookupEvents); oldest first for exports. */
+  order?: 'newest-first' | 'oldest-first';
+  limit: number;
+  after?: AuditCursor;
+}
+
+export interface AuditLastUsed {
+  date: Date;
+  region: string;
+  service: string;
+}
+
+export interface AuditRepo {
+  /** Stores a batch in one transaction (see the INVARIANT above). */
+  append(records: AuditRecord[]): Promise<void>;
+  /** Events matching the query, in its order, at most `limit` (records without `uses`). */
+  lookup(q: AuditQuery): Promise<AuditRecord[]>;
+  /** The latest use of a role (by unique id) or access key, if any. */
+  lastUsed(kind: AuditUse['kind'], id: string): Promise<AuditLastUsed | undefined>;
+  /** Deletes up to `limit` events older than `before`; returns how many it deleted. */
+  prune(before: Date, limit?: number): Promise<number>;
+  /** Forgets last-use entries older than `before` (IAM reports use over a trailing window). */
+  pruneLastUsed(before: Date): Promise<number>;
+}
+
 export interface Store {
   accounts: AccountRepo;
   users: UserRepo;
@@ -339,6 +424,7 @@ export interface Store {
   instances: InstanceRepo;
   tasks: TaskRepo;
   settings: SettingsRepo;
+  audit: AuditRepo;
   /** Runs fn atomically: all its writes or none. Nested calls join the outer transaction. */
   transaction<T>(fn: (tx: Store) => Promise<T>): Promise<T>;
   close(): Promise<void>;

@@ -73,7 +73,9 @@ describe('IAM access keys', () => {
     const [k] = (await call('ListAccessKeys', { UserName: 'dana' })).AccessKeyMetadata;
     assert.deepEqual(await call('GetAccessKeyLastUsed', { AccessKeyId: k.AccessKeyId }), { UserName: 'dana', AccessKeyLastUsed: { ServiceName: 'N/A', Region: 'N/A' } });
     const when = new Date('2026-01-01T12:00:00Z');
-    await store.accessKeys.update(k.AccessKeyId, { lastUsed: { date: when, service: 'iam', region: 'us-east-1' } });
+    // Last use comes from the audit trail's records (one signed with the key).
+    const use = { kind: 'access-key' as const, id: k.AccessKeyId as string, date: when, service: 'iam', region: 'us-east-1' };
+    await store.audit.append([{ eventId: 'e-1', accountId: '123456789012', eventTime: when, eventName: 'ListRoles', eventSource: 'iam.amazonaws.com', readOnly: true, resources: [], json: '{}', uses: [use] }]);
     assert.deepEqual(await call('GetAccessKeyLastUsed', { AccessKeyId: k.AccessKeyId }), { UserName: 'dana', AccessKeyLastUsed: { LastUsedDate: when, ServiceName: 'iam', Region: 'us-east-1' } });
     await assert.rejects(call('GetAccessKeyLastUsed', { AccessKeyId: 'AKIAUNKNOWNUNKNOWN00' }), awsError('AccessDenied'));
   });

@@ -185,9 +185,9 @@ const getAccessKeyLastUsed = defineOperation<GetAccessKeyLastUsedInput, { UserNa
     const accountId = accountOf(ctx);
     const k = await ctx.store.accessKeys.get(i.AccessKeyId);
     if (!k || k.accountId !== accountId) throw new AwsError('AccessDenied', `User: ${callerOf(ctx).arn} is not authorized to perform: iam:GetAccessKeyLastUsed on resource: access key ${i.AccessKeyId}`);
-    const last: AccessKeyLastUsedShape = k.lastUsed
-      ? { LastUsedDate: k.lastUsed.date, ServiceName: k.lastUsed.service, Region: k.lastUsed.region }
-      : { ServiceName: 'N/A', Region: 'N/A' };
+    // From the audit trail's last-use table (every request the key signed).
+    const used = await ctx.store.audit.lastUsed('access-key', k.accessKeyId);
+    const last: AccessKeyLastUsedShape = used ? { LastUsedDate: used.date, ServiceName: used.service, Region: used.region } : { ServiceName: 'N/A', Region: 'N/A' };
     return k.userName !== undefined ? { UserName: k.userName, AccessKeyLastUsed: last } : { AccessKeyLastUsed: last };
   },
 });

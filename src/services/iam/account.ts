@@ -17,7 +17,7 @@ import {
   type InstanceProfileShape,
 } from './shared/entities.js';
 import type { PolicyView } from './shared/managed-policies.js';
-import type { RoleView } from './shared/role-view.js';
+import { roleLastUsed, type RoleView } from './shared/role-view.js';
 import { paginate, type PageInput } from './shared/pagination.js';
 import { POLICY_SIZE_LIMITS } from './shared/policy-document.js';
 import { GROUPS_PER_ACCOUNT, GROUPS_PER_USER } from './groups.js';
@@ -148,7 +148,7 @@ async function roleDetail(store: Store, r: RoleRecord): Promise<RoleDetail> {
     RolePolicyList: await inlineList(store, r.accountId, 'role', r.name),
     AttachedManagedPolicies: await attachedList(store, r.accountId, 'role', r.name),
     Tags: r.tags,
-    RoleLastUsed: r.lastUsed ? { LastUsedDate: r.lastUsed.date, Region: r.lastUsed.region } : {},
+    RoleLastUsed: await roleLastUsed(store, r),
   };
   const b = boundaryShape(r.permissionsBoundaryArn);
   if (b) d.PermissionsBoundary = b;

@@ -43,7 +43,10 @@ describe('CreateRole', () => {
     assert.deepEqual(Role.PermissionsBoundary, { PermissionsBoundaryType: 'Policy', PermissionsBoundaryArn: boundary });
     assert.deepEqual(Role.RoleLastUsed, {});
     assert.equal(Role.Tags, undefined);
-    await h.store.roles.update('123456789012', 'app', { lastUsed: { date: new Date(Date.UTC(2026, 0, 2)), region: 'eu-west-1' } });
+    // Last use comes from the audit trail's records (one that uses the role by its unique id).
+    const date = new Date(Date.UTC(2026, 0, 2));
+    const use = { kind: 'role' as const, id: Role.RoleId as string, date, region: 'eu-west-1', service: 'sts' };
+    await h.store.audit.append([{ eventId: 'e-1', accountId: '123456789012', eventTime: date, eventName: 'AssumeRole', eventSource: 'sts.amazonaws.com', readOnly: true, resources: [], json: '{}', uses: [use] }]);
     const again = await h.call('GetRole', { RoleName: 'app' });
     assert.deepEqual(again.Role.RoleLastUsed, { LastUsedDate: new Date(Date.UTC(2026, 0, 2)), Region: 'eu-west-1' });
   });

@@ -12,7 +12,7 @@ import { acceptMfaCode } from '../iam/shared/mfa-codes.js';
 import { validatePolicyDocument } from '../iam/shared/policy-document.js';
 import { defineOperation, type OperationContext } from '../operation.js';
 import { packedPolicySizePercent } from '../../tokens/packed-size.js';
-import { authorizeOnRole, findRoleByArn, issueRoleSession, noteRoleUsed, roleTagContext, trustPolicyOf } from './role-trust.js';
+import { authorizeOnRole, findRoleByArn, issueRoleSession, roleTagContext, trustPolicyOf } from './role-trust.js';
 import { resolveSessionTags } from './session-tags.js';
 
 export interface AssumeRoleInput {
@@ -150,7 +150,6 @@ export const assumeRole = defineOperation<AssumeRoleInput, Record<string, unknow
       chainDepth: parent ? (caller.kind === 'assumed-role' ? parent.chainDepth + 1 : parent.chainDepth) : 0,
       originalCaller: caller.session?.originalCaller ?? caller.arn,
     });
-    noteRoleUsed(ctx.store, role, now, ctx.region);
     const out: Record<string, unknown> = { ...session };
     if (packed !== undefined) out.PackedPolicySize = packed;
     if (sourceIdentity !== undefined) out.SourceIdentity = sourceIdentity;

@@ -54,21 +54,6 @@ export async function authorizeOnRole(
   }
 }
 
-/**
- * RoleLastUsed (GetRole): AWS itself updates it with a delay. Written at most once a minute per
- * role and off the request path, so issuing credentials does not wait for a disk sync.
- */
-const ROLE_LAST_USED_INTERVAL_MS = 60_000;
-const roleLastUsedWritten = new Map<string, number>();
-export function noteRoleUsed(store: Store, role: RoleRecord, now: Date, region: string): void {
-  const key = role.id;
-  const last = roleLastUsedWritten.get(key) ?? 0;
-  if (now.getTime() - last < ROLE_LAST_USED_INTERVAL_MS) return;
-  if (roleLastUsedWritten.size > 10_000) roleLastUsedWritten.clear();
-  roleLastUsedWritten.set(key, now.getTime());
-  store.roles.update(role.accountId, role.name, { lastUsed: { date: now, region } }).catch(() => roleLastUsedWritten.delete(key));
-}
-
 export interface RoleSession {
   Credentials: IssuedCredentials;
   AssumedRoleUser: { AssumedRoleId: string; Arn: string };

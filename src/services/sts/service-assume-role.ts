@@ -15,11 +15,13 @@ import type { Caller } from '../../domain/caller.js';
 import type { Clock } from '../../domain/clock.js';
 import type { Random } from '../../domain/random.js';
 import type { AuditTrail, CloudTrailEvent } from '../../audit/event.js';
+import { auditEventId } from '../../audit/ids.js';
+import { serviceAssumeRoleEvent } from '../../audit/service-events.js';
 import { callerContext, type Authorizer } from '../../authz/authorizer.js';
 import type { ContextValue } from '../../policy/index.js';
 import type { RoleRecord, Store } from '../../store/ports.js';
 import type { SessionIssuer } from '../../tokens/claims.js';
-import { authorizeOnRole, findRoleByArn, issueRoleSession, noteRoleUsed, roleTagContext, trustPolicyOf, type RoleSession } from './role-trust.js';
+import { authorizeOnRole, findRoleByArn, issueRoleSession, roleTagContext, trustPolicyOf, type RoleSession } from './role-trust.js';
 
 export const EC2_SERVICE = 'ec2.amazonaws.com';
 export const ECS_TASKS_SERVICE = 'ecs-tasks.amazonaws.com';
@@ -89,7 +91,6 @@ export async function assumeRoleAsService(deps: ServiceAssumeDeps, req: ServiceA
     await authorizeOnRole(deps.authorizer, { caller, role, trust, action: 'sts:AssumeRole', context }, () => notAssumable(req));
     const issuedAt = Math.floor(now.getTime() / 1000);
     const s = await issueRoleSession(deps.sessions, role, req.sessionName, issuedAt, req.durationSeconds, { originalCaller: req.service, invokedBy: req.service });
-    noteRoleUsed(deps.store, role, now, req.region);
     session = { ...s, role };
   } catch (e) {
     if (!(e instanceof AwsError)) throw e;
@@ -103,35 +104,25 @@ export async function assumeRoleAsService(deps: ServiceAssumeDeps, req: ServiceA
 
 /**
  * The CloudTrail record of a service's AssumeRole (never a secret: the access key id and the
- * expiration are logged, not the secret key nor the session token).
+ * expiration are logged, not the secret key nor the session token). Success: the audit module's
+ * service event; failure: the same event with the error and no response elements.
  */
 export function assumeRoleEvent(random: Random, now: Date, req: ServiceAssumeRequest, session: ServiceSession | undefined, failure: AwsError | undefined): CloudTrailEvent {
   const account = /^arn:aws:iam::(\d{12}):/.exec(req.roleArn)?.[1] ?? req.sourceAccount;
-  const event: CloudTrailEvent = {
-    eventVersion: '1.08',
-    userIdentity: { type: 'AWSService', invokedBy: req.service },
-    eventTime: iso(now),
-    eventSource: 'sts.amazonaws.com',
-    eventName: 'AssumeRole',
-    awsRegion: req.region,
-    sourceIPAddress: req.service,
-    userAgent: req.service,
-    requestParameters: { roleArn: req.roleArn, roleSessionName: req.sessionName, durationSeconds: req.durationSeconds },
-    responseElements: session
-      ? {
-          credentials: { accessKeyId: session.Credentials.AccessKeyId, expiration: iso(session.Credentials.Expiration) },
-          assumedRoleUser: { assumedRoleId: session.AssumedRoleUser.AssumedRoleId, arn: session.AssumedRoleUser.Arn },
-        }
-      : null,
-    requestID: random.uuid(),
-    eventID: random.uuid(),
-    readOnly: true,
-    resources: [{ ARN: req.roleArn, accountId: account, type: 'AWS::IAM::Role' }],
-    eventType: 'AwsApiCall',
-    managementEvent: true,
-    recipientAccountId: account,
-    eventCategory: 'Management',
-  };
+  const name = req.roleArn.slice(req.roleArn.lastIndexOf('/') + 1);
+  const event = serviceAssumeRoleEvent({
+    servicePrincipal: req.service,
+    role: session ? { arn: session.role.arn, id: session.role.id, accountId: session.role.accountId, name: session.role.name } : { arn: req.roleArn, id: '', accountId: account, name },
+    sessionName: req.sessionName,
+    accessKeyId: session?.Credentials.AccessKeyId ?? '',
+    expiration: session?.Credentials.Expiration ?? now,
+    durationSeconds: req.durationSeconds,
+    region: req.region,
+    time: now,
+    requestId: random.uuid(),
+    eventId: auditEventId(random, now),
+  });
+  if (!session) event.responseElements = null;
   if (failure) {
     event.errorCode = failure.code;
     event.errorMessage = failure.message;

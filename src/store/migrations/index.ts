@@ -6,10 +6,12 @@
  */
 import { Migrator, type Kysely, type Migration, type MigrationProvider, type MigrationResult } from 'kysely';
 import { initial } from './0001-initial.js';
+import { audit } from './0002-audit.js';
 import { instances } from './0003-instances.js';
 
 export const MIGRATIONS: Readonly<Record<string, Migration>> = Object.freeze({
   '0001_initial': initial,
+  '0002_audit': audit,
   '0003_instances': instances,
 });
 

@@ -13,6 +13,13 @@ export interface SqlDialectHooks {
   isUniqueViolation(err: unknown): boolean;
   /** A foreign-key constraint rejected the write. */
   isForeignKeyViolation(err: unknown): boolean;
+  /**
+   * Statements run on the connection just before and after an audit batch's own transaction
+   * (optional). SQLite uses them to commit audit batches with `synchronous = NORMAL`: durable
+   * across a crash of the server process without an fsync on the event loop per batch, the
+   * connection back to FULL for everything else (docs/audit.md, "Durability").
+   */
+  readonly auditBatch?: { readonly before: readonly string[]; readonly after: readonly string[] };
 }
 
 export interface SqlContext {
@@ -20,6 +27,11 @@ export interface SqlContext {
   db(): Kysely<Database>;
   /** Runs fn atomically; joins the active transaction if there is one. */
   atomic<T>(fn: (db: Kysely<Database>) => Promise<T>): Promise<T>;
+  /**
+   * As atomic, but a transaction of its own is wrapped in the dialect's `auditBatch` statements,
+   * on one connection held throughout (nothing else runs on it in between).
+   */
+  auditBatch<T>(fn: (db: Kysely<Database>) => Promise<T>): Promise<T>;
   readonly dialect: SqlDialectHooks;
   readonly sealer: Sealer;
 }

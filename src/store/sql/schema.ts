@@ -183,6 +183,40 @@ export interface SettingsTable {
   value_sealed: string;
 }
 
+/** The audit trail (0002_audit); `event` is the CloudTrail JSON, the rest what lookups filter on. */
+export interface AuditEventsTable {
+  event_id: string;
+  account_id: string;
+  event_time: string;
+  event_name: string;
+  event_source: string;
+  /** 0 or 1. */
+  read_only: number;
+  username: string | null;
+  access_key_id: string | null;
+  /** JSON `[{type, name}]`: LookupEvents' Resources. */
+  resources: string;
+  event: string;
+}
+
+export interface AuditLookupTable {
+  event_id: string;
+  account_id: string;
+  /** `ResourceType` or `ResourceName`. */
+  attribute: string;
+  value: string;
+  event_time: string;
+}
+
+export interface AuditLastUsedTable {
+  /** `role` (id = AROA...) or `access-key` (id = AKIA...). */
+  kind: string;
+  id: string;
+  used_at: string;
+  region: string;
+  service: string;
+}
+
 export interface Database {
   accounts: AccountsTable;
   users: UsersTable;
@@ -200,4 +234,7 @@ export interface Database {
   instances: InstancesTable;
   tasks: TasksTable;
   settings: SettingsTable;
+  audit_events: AuditEventsTable;
+  audit_lookup: AuditLookupTable;
+  audit_last_used: AuditLastUsedTable;
 }

@@ -13,12 +13,13 @@
  * otherwise run outside any transaction).
  */
 import { AsyncLocalStorage } from 'node:async_hooks';
-import type { Kysely } from 'kysely';
+import { sql, type Kysely } from 'kysely';
 import type { Store } from '../ports.js';
 import type { Sealer } from '../sealing.js';
 import { accessKeyRepo } from './access-keys.js';
 import { accountRepo } from './accounts.js';
 import { attachmentRepo } from './attachments.js';
+import { auditRepo } from './audit.js';
 import type { SqlContext, SqlDialectHooks } from './context.js';
 import { groupRepo } from './groups.js';
 import { inlinePolicyRepo } from './inline-policies.js';
@@ -55,13 +56,27 @@ export function createSqlStore(opts: SqlStoreOptions): Store {
     return t && !t.done ? t : undefined;
   };
 
-  async function begin<T>(fn: (tx: ActiveTx) => Promise<T>): Promise<T> {
-    return root.transaction().execute((trx) => {
+  async function begin<T>(fn: (tx: ActiveTx) => Promise<T>, on: Kysely<Database> = root): Promise<T> {
+    return on.transaction().execute((trx) => {
       const tx: ActiveTx = { trx, done: false };
       tx.store = build(tx);
       return als.run(tx, () => fn(tx)).finally(() => {
         tx.done = true;
       });
+    });
+  }
+
+  /** A transaction between the dialect's audit-batch statements, all on one held connection. */
+  async function beginAuditBatch<T>(fn: (tx: ActiveTx) => Promise<T>): Promise<T> {
+    const around = opts.dialect.auditBatch;
+    if (!around) return begin(fn);
+    return root.connection().execute(async (conn) => {
+      for (const s of around.before) await sql.raw(s).execute(conn);
+      try {
+        return await begin(fn, conn);
+      } finally {
+        for (const s of around.after) await sql.raw(s).execute(conn);
+      }
     });
   }
 
@@ -87,6 +102,12 @@ export function createSqlStore(opts: SqlStoreOptions): Store {
         const tx = current();
         return tx ? fn(tx.trx) : begin((t) => fn(t.trx));
       },
+      auditBatch: (fn) => {
+        const tx = current();
+        if (tx) return fn(tx.trx);
+        if (closed) return Promise.reject(new Error('store: closed'));
+        return beginAuditBatch((t) => fn(t.trx));
+      },
     };
 
     const store: Store = {
@@ -103,6 +124,7 @@ export function createSqlStore(opts: SqlStoreOptions): Store {
       instances: instanceRepo(ctx),
       tasks: taskRepo(ctx),
       settings: settingsRepo(ctx),
+      audit: auditRepo(ctx),
       transaction<T>(fn: (tx: Store) => Promise<T>): Promise<T> {
         const tx = current();
         if (tx) return fn(tx.store ?? store);

@@ -68,3 +68,12 @@ export const sqliteHooks: SqlDialectHooks = {
   },
   isForeignKeyViolation: (err) => sqliteCode(err) === 'SQLITE_CONSTRAINT_FOREIGNKEY',
 };
+
+/**
+ * Audit batches commit with `synchronous = NORMAL`: in WAL mode the commit is written to the WAL
+ * (the OS has it: a crash of the server process loses nothing) without the fsync FULL adds, which
+ * would stall the event loop once per batch; the WAL is synced at the next FULL commit (any IAM
+ * change) or checkpoint. "Transactions are durable across application crashes regardless of the
+ * synchronous setting" (https://www.sqlite.org/pragma.html#pragma_synchronous).
+ */
+export const SQLITE_AUDIT_BATCH = { before: ['pragma synchronous = NORMAL'], after: ['pragma synchronous = FULL'] } as const;

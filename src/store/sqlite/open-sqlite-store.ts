@@ -11,7 +11,7 @@ import type { Store } from '../ports.js';
 import { MasterKey, Sealer } from '../sealing.js';
 import { createSqlStore, type Database } from '../sql/index.js';
 import { withStatementCache } from './statement-cache.js';
-import { RolecallSqliteDialect, sqliteHooks } from './dialect.js';
+import { RolecallSqliteDialect, SQLITE_AUDIT_BATCH, sqliteHooks } from './dialect.js';
 
 export const SQLITE_FILE = 'rolecall.db';
 const DEFAULT_BUSY_TIMEOUT_MS = 5000;
@@ -27,6 +27,12 @@ export interface OpenSqliteStoreOptions {
   previousMasterKeys?: ReadonlyArray<MasterKey | Uint8Array>;
   /** How long a write waits for another process's lock before failing (ms). */
   busyTimeoutMs?: number;
+  /**
+   * Fsync every audit batch (survives power loss, one disk sync per batch). Default false: audit
+   * batches survive a crash of the server process and are synced with the next IAM change or
+   * checkpoint (SQLITE_AUDIT_BATCH).
+   */
+  auditFsync?: boolean;
 }
 
 export interface SqliteStore extends Store {
@@ -64,7 +70,7 @@ export async function openSqliteStore(opts: OpenSqliteStoreOptions): Promise<Sql
     throw e;
   }
   const kysely = db;
-  const store = createSqlStore({ db: kysely, dialect: sqliteHooks, sealer });
+  const store = createSqlStore({ db: kysely, dialect: opts.auditFsync ? sqliteHooks : { ...sqliteHooks, auditBatch: SQLITE_AUDIT_BATCH }, sealer });
   return Object.assign(store, {
     filename,
     async backup(file: string): Promise<void> {

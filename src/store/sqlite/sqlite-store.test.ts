@@ -4,12 +4,13 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import BetterSqlite3 from 'better-sqlite3';
-import { Kysely } from 'kysely';
+import { Kysely, Migrator } from 'kysely';
 import { runStoreContract } from '../contract.js';
-import { ACCT, accessKey, role, user } from '../contract/fixtures.js';
-import { MIGRATIONS, MIGRATION_TABLE, migrateToLatest } from '../migrations/index.js';
-import { MasterKey, SealError } from '../sealing.js';
-import { RolecallSqliteDialect } from './dialect.js';
+import { ACCT, T1, accessKey, role, user } from '../contract/fixtures.js';
+import { MIGRATIONS, MIGRATION_LOCK_TABLE, MIGRATION_TABLE, migrateToLatest } from '../migrations/index.js';
+import { MasterKey, SealError, Sealer } from '../sealing.js';
+import { createSqlStore } from '../sql/index.js';
+import { RolecallSqliteDialect, SQLITE_AUDIT_BATCH, sqliteHooks } from './dialect.js';
 import { openSqliteStore, SQLITE_FILE } from './index.js';
 
 const key = MasterKey.generate();
@@ -63,10 +64,72 @@ describe('sqlite adapter specifics', () => {
     const db = new Kysely<any>({ dialect: new RolecallSqliteDialect({ database: raw }) });
     try {
       const first = await migrateToLatest(db);
-      assert.deepEqual(first.map((r) => [r.migrationName, r.status]), Object.keys(MIGRATIONS).sort().map((n) => [n, 'Success']));
+      assert.deepEqual(first.map((r) => [r.migrationName, r.status]), Object.keys(MIGRATIONS).sort().map((name) => [name, 'Success']));
       assert.deepEqual(await migrateToLatest(db), []);
     } finally {
       await db.destroy();
+    }
+  });
+
+  it('0002_audit carries the legacy last-use columns of roles and access keys over', async () => {
+    const filename = nextFile();
+    const raw = new BetterSqlite3(filename);
+    const db = new Kysely<any>({ dialect: new RolecallSqliteDialect({ database: raw }) });
+    const r = role('legacy', { lastUsed: { date: T1, region: 'eu-west-1' } });
+    const k = accessKey({ lastUsed: { date: T1, service: 'iam', region: 'us-east-1' } });
+    const unused = accessKey({ accessKeyId: 'AKIAUNUSEDLEGACYKEY0' });
+    try {
+      const migrator = new Migrator({ db, provider: { getMigrations: async () => ({ ...MIGRATIONS }) }, migrationTableName: MIGRATION_TABLE, migrationLockTableName: MIGRATION_LOCK_TABLE });
+      const { error } = await migrator.migrateTo('0001_initial');
+      assert.equal(error, undefined);
+    } finally {
+      await db.destroy();
+    }
+    // Rows as a 0001-era server wrote them.
+    const old = new BetterSqlite3(filename);
+    old.prepare(`insert into roles (id, account_id, name, name_lower, path, arn, created_at, assume_role_policy_document, trust_principal_ids, max_session_duration, tags, last_used_date, last_used_region) values (?, ?, ?, ?, '/', ?, ?, '{}', '[]', 3600, '[]', ?, ?)`).run(r.id, ACCT, r.name, r.name, r.arn, T1.toISOString(), T1.toISOString(), 'eu-west-1');
+    for (const x of [k, unused]) {
+      old.prepare(`insert into access_keys (access_key_id, account_id, user_id, secret_sealed, status, created_at, last_used_date, last_used_service, last_used_region) values (?, ?, null, 'x', 'Active', ?, ?, ?, ?)`).run(x.accessKeyId, ACCT, T1.toISOString(), x.lastUsed ? T1.toISOString() : null, x.lastUsed?.service ?? null, x.lastUsed?.region ?? null);
+    }
+    old.close();
+    const s = await openSqliteStore({ filename, masterKey: key });
+    try {
+      assert.deepEqual(await s.audit.lastUsed('role', r.id), { date: T1, region: 'eu-west-1', service: 'sts' });
+      assert.deepEqual(await s.audit.lastUsed('access-key', k.accessKeyId), { date: T1, region: 'us-east-1', service: 'iam' });
+      assert.equal(await s.audit.lastUsed('access-key', unused.accessKeyId), undefined);
+    } finally {
+      await s.close();
+    }
+  });
+
+  it('audit batches commit with synchronous = NORMAL on a held connection; everything else stays FULL', async () => {
+    const raw = new BetterSqlite3(nextFile());
+    raw.pragma('journal_mode = WAL');
+    raw.pragma('synchronous = FULL');
+    const log: string[] = [];
+    const logged = {
+      prepare: (q: string) => {
+        log.push(q.toLowerCase().split(' ').slice(0, 3).join(' '));
+        return raw.prepare(q);
+      },
+      close: () => raw.close(),
+    };
+    const db = new Kysely<any>({ dialect: new RolecallSqliteDialect({ database: logged }) });
+    await migrateToLatest(db);
+    const s = createSqlStore({ db, dialect: { ...sqliteHooks, auditBatch: SQLITE_AUDIT_BATCH }, sealer: new Sealer(key) });
+    try {
+      log.length = 0;
+      const rec = { eventId: 'e1', accountId: ACCT, eventTime: T1, eventName: 'GetRole', eventSource: 'iam.amazonaws.com', readOnly: true, resources: [], json: '{}' };
+      // An IAM write issued while the batch runs waits for the connection, after FULL is back.
+      await Promise.all([s.audit.append([rec]), s.users.create(user('during'))]);
+      assert.deepEqual(log, ['pragma synchronous =', 'begin immediate', 'insert into "audit_events"', 'commit', 'pragma synchronous =', 'insert into "users"']);
+      assert.equal(raw.pragma('synchronous', { simple: true }), 2, 'FULL again');
+      // Inside a transaction of the caller's, the batch joins it (no pragma there).
+      log.length = 0;
+      await s.transaction((tx) => tx.audit.append([{ ...rec, eventId: 'e2' }]));
+      assert.deepEqual(log, ['begin immediate', 'insert into "audit_events"', 'commit']);
+    } finally {
+      await s.close();
     }
   });
 

@@ -44,6 +44,16 @@ export async function roleView(role: RoleRecord, store: Store, kind: RoleViewKin
     if (role.permissionsBoundaryArn) v.PermissionsBoundary = { PermissionsBoundaryType: 'Policy', PermissionsBoundaryArn: role.permissionsBoundaryArn };
     if (role.tags.length) v.Tags = role.tags.map((t) => ({ Key: t.Key, Value: t.Value }));
   }
-  if (kind === 'get') v.RoleLastUsed = role.lastUsed ? { LastUsedDate: role.lastUsed.date, Region: role.lastUsed.region } : {};
+  if (kind === 'get') v.RoleLastUsed = await roleLastUsed(store, role);
   return v;
+}
+
+/**
+ * RoleLastUsed from the audit trail's last-use table (written with the events that use the role:
+ * credentials issued for it, requests its sessions make). Empty when unused within IAM's tracking
+ * window (400 days). https://docs.aws.amazon.com/IAM/latest/APIReference/API_RoleLastUsed.html
+ */
+export async function roleLastUsed(store: Store, role: RoleRecord): Promise<{ LastUsedDate?: Date; Region?: string }> {
+  const u = await store.audit.lastUsed('role', role.id);
+  return u ? { LastUsedDate: u.date, Region: u.region } : {};
 }

@@ -1,0 +1,135 @@
+/**
+ * What the gateway calls once per request, after the operation ran or failed and before the
+ * answer leaves: builds the call's event(s) and awaits their durable record.
+ *
+ * What is recorded (docs/audit.md):
+ * - every request that authenticated, success or failure (AccessDenied, validation errors,
+ *   NoSuchEntity...), and unsigned calls to operations that allow them;
+ * - not requests that fail authentication (unsigned where a signature is required, unknown or
+ *   inactive key, bad signature, expired or forged token): CloudTrail "logs all authenticated API
+ *   requests (made with credentials) to IAM and AWS STS API operations", and such a request has
+ *   no identity and no account to file it under.
+ */
+import type { Logger } from 'pino';
+import type { Caller } from '../domain/caller.js';
+import type { Clock } from '../domain/clock.js';
+import type { Random } from '../domain/random.js';
+import type { HttpRequest, HttpResponse } from '../http/server.js';
+import { encodeError, type Decoded, type WireError } from '../protocol/index.js';
+import type { Store } from '../store/ports.js';
+import { apiCallEvents, roleAccountOf, type ApiCall } from './api-call.js';
+import type { AuditTrail } from './event.js';
+import { auditEventId } from './ids.js';
+
+export interface AuditedRequest {
+  requestId: string;
+  sourceIp: string;
+  userAgent: string | undefined;
+  service: ApiCall['service'] | undefined;
+  operation: string | undefined;
+  input: Record<string, unknown> | undefined;
+  caller: Caller | undefined;
+  region: string | undefined;
+  output?: unknown;
+  error?: { code: string; message?: string | undefined };
+}
+
+/** How far the gateway's pipeline got with a request, and how it ended. */
+export interface AuditedCall {
+  requestId: string;
+  req: HttpRequest;
+  decoded: Decoded | undefined;
+  caller: Caller | undefined;
+  region: string | undefined;
+  output?: unknown;
+  error?: WireError;
+}
+
+export interface GatewayAuditDeps {
+  trail: AuditTrail;
+  store: Store;
+  clock: Clock;
+  random: Random;
+  defaultRegion: string;
+  logger: Logger;
+}
+
+function header(req: HttpRequest, name: string): string | undefined {
+  for (const [k, v] of req.headers) if (k.toLowerCase() === name) return v;
+  return undefined;
+}
+
+export class GatewayAudit {
+  constructor(private readonly deps: GatewayAuditDeps) {}
+
+  /**
+   * The answer to send for a finished request: `response` once the request's event is durably
+   * stored. If it cannot be stored the client gets InternalFailure (ServiceFailure for IAM)
+   * instead: an answer the client received implies a record.
+   */
+  async answer(c: AuditedCall, response: HttpResponse): Promise<HttpResponse> {
+    try {
+      await this.record({
+        requestId: c.requestId,
+        sourceIp: c.req.remoteAddress,
+        userAgent: header(c.req, 'user-agent'),
+        service: c.decoded?.service,
+        operation: c.decoded?.operation,
+        input: c.decoded?.ok ? c.decoded.input : undefined,
+        caller: c.caller,
+        region: c.region,
+        output: c.output,
+        ...(c.error ? { error: { code: c.error.code, message: c.error.message } } : {}),
+      });
+      return response;
+    } catch (e) {
+      this.deps.logger.error({ err: e, requestId: c.requestId }, 'audit record failed; answering InternalFailure');
+      const svc = c.decoded?.service;
+      return encodeError(svc, { code: svc === 'iam' ? 'ServiceFailure' : 'InternalFailure', message: 'We encountered an internal error. Please try again.', status: 500, sender: false }, c.requestId);
+    }
+  }
+
+  /** The trail itself, for operations that record more (OperationContext.audit). */
+  get trail(): AuditTrail {
+    return this.deps.trail;
+  }
+
+  /** Records the request's event(s); resolves once stored; false when it is not an event. */
+  async record(r: AuditedRequest): Promise<boolean> {
+    if (r.service === undefined || r.operation === undefined) return false;
+    // Unsigned operations (AssumeRoleWithWebIdentity, ...) are recorded; anything else that
+    // reached here without a caller failed authentication.
+    if (!r.caller && !(r.service === 'sts' && r.operation.startsWith('AssumeRoleWith'))) return false;
+    const call: ApiCall = {
+      service: r.service,
+      operation: r.operation,
+      caller: r.caller,
+      region: r.region ?? this.deps.defaultRegion,
+      sourceIp: r.sourceIp,
+      userAgent: r.userAgent ?? '',
+      requestId: r.requestId,
+      time: this.deps.clock.now(),
+    } as ApiCall;
+    if (r.input !== undefined) call.input = r.input;
+    if (r.error) call.error = r.error.message === undefined ? { code: r.error.code } : { code: r.error.code, message: r.error.message };
+    else call.output = r.output;
+    // An unsigned call is filed under the role's account: only one this server has (anyone can
+    // send one, naming any account).
+    if (!call.caller) {
+      const target = roleAccountOf(call);
+      if (target === undefined || !(await this.deps.store.accounts.get(target))) return false;
+    }
+    const crossAccount = await this.crossAccountTarget(call);
+    const events = apiCallEvents(call, { newId: () => auditEventId(this.deps.random, call.time), ...(crossAccount ? { crossAccount } : {}) });
+    if (events.length === 0) return false;
+    await Promise.all(events.map((e) => this.deps.trail.record(e, { at: call.time })));
+    return true;
+  }
+
+  /** The role's account of a cross-account AssumeRole, if it is an account of this server. */
+  private async crossAccountTarget(call: ApiCall): Promise<string | undefined> {
+    const target = roleAccountOf(call);
+    if (target === undefined || !call.caller || target === call.caller.accountId) return undefined;
+    return (await this.deps.store.accounts.get(target)) ? target : undefined;
+  }
+}

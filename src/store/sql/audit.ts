@@ -1,0 +1,184 @@
+/**
+ * The audit trail over the shared SQL layer (portable SQL only: SQLite and PostgreSQL).
+ *
+ * Writes come in batches from the group-commit writer (src/audit/writer.ts): one transaction per
+ * batch, multi-row INSERTs in a few fixed sizes (so a prepared-statement cache holds a handful of
+ * shapes, not one per batch size), and one upsert per distinct role/key used in the batch.
+ *
+ * Reads are index range scans: every lookup is (account, attribute, value) then
+ * (event_time, event_id) in order, and the paging cursor continues from the last row returned.
+ */
+import { sql, type Expression, type Kysely, type SqlBool } from 'kysely';
+import type { AuditLastUsed, AuditQuery, AuditRecord, AuditRepo, AuditUse } from '../ports.js';
+import { count, dateToText, fromJson, textToDate, toJson } from './codec.js';
+import type { SqlContext } from './context.js';
+import type { AuditEventsTable, AuditLastUsedTable, AuditLookupTable, Database } from './schema.js';
+
+/** Rows per INSERT statement, largest first: any batch is a few statements of these sizes. */
+const CHUNKS = [64, 32, 16, 8, 4, 2, 1] as const;
+/** Ids per `IN (...)` list when pruning. */
+const DELETE_CHUNK = 500;
+
+function* chunks<T>(rows: T[]): Generator<T[]> {
+  let i = 0;
+  for (const size of CHUNKS) {
+    while (rows.length - i >= size) {
+      yield rows.slice(i, i + size);
+      i += size;
+    }
+  }
+}
+
+/** The columns of audit_events a lookup attribute filters on (resources go through audit_lookup). */
+const COLUMN: Record<string, 'event_id' | 'event_name' | 'username' | 'event_source' | 'access_key_id'> = {
+  EventId: 'event_id',
+  EventName: 'event_name',
+  Username: 'username',
+  EventSource: 'event_source',
+  AccessKeyId: 'access_key_id',
+};
+
+function toRecord(r: AuditEventsTable): AuditRecord {
+  const rec: AuditRecord = {
+    eventId: r.event_id,
+    accountId: r.account_id,
+    eventTime: textToDate(r.event_time),
+    eventName: r.event_name,
+    eventSource: r.event_source,
+    readOnly: Number(r.read_only) === 1,
+    resources: fromJson(r.resources),
+    json: r.event,
+  };
+  if (r.username !== null) rec.username = r.username;
+  if (r.access_key_id !== null) rec.accessKeyId = r.access_key_id;
+  return rec;
+}
+
+/** The latest use per (kind, id) in a batch: one upsert each, and never the same key twice in a statement. */
+function latestUses(records: AuditRecord[]): AuditLastUsedTable[] {
+  const latest = new Map<string, AuditUse>();
+  for (const r of records) {
+    for (const u of r.uses ?? []) {
+      const k = `${u.kind}\u0000${u.id}`;
+      const cur = latest.get(k);
+      if (!cur || cur.date.getTime() <= u.date.getTime()) latest.set(k, u);
+    }
+  }
+  return [...latest.values()].map((u) => ({ kind: u.kind, id: u.id, used_at: dateToText(u.date), region: u.region, service: u.service }));
+}
+
+export function auditRepo(ctx: SqlContext): AuditRepo {
+  async function insertEvents(db: Kysely<Database>, records: AuditRecord[]): Promise<void> {
+    const events: AuditEventsTable[] = [];
+    const lookups: AuditLookupTable[] = [];
+    for (const r of records) {
+      const time = dateToText(r.eventTime);
+      events.push({
+        event_id: r.eventId,
+        account_id: r.accountId,
+        event_time: time,
+        event_name: r.eventName,
+        event_source: r.eventSource,
+        read_only: r.readOnly ? 1 : 0,
+        username: r.username ?? null,
+        access_key_id: r.accessKeyId ?? null,
+        resources: toJson(r.resources.map((x) => ({ type: x.type, name: x.name }))),
+        event: r.json,
+      });
+      // One row per distinct (attribute, value): an AssumeRole names three AWS::STS::AssumedRole.
+      const seen = new Set<string>();
+      for (const res of r.resources) {
+        for (const [attribute, value] of [
+          ['ResourceType', res.type],
+          ['ResourceName', res.name],
+        ] as const) {
+          const k = `${attribute}\u0000${value}`;
+          if (seen.has(k)) continue;
+          seen.add(k);
+          lookups.push({ event_id: r.eventId, account_id: r.accountId, attribute, value, event_time: time });
+        }
+      }
+    }
+    for (const c of chunks(events)) await db.insertInto('audit_events').values(c).execute();
+    for (const c of chunks(lookups)) await db.insertInto('audit_lookup').values(c).execute();
+    for (const c of chunks(latestUses(records))) {
+      await db
+        .insertInto('audit_last_used')
+        .values(c)
+        .onConflict((oc) =>
+          oc
+            .columns(['kind', 'id'])
+            .doUpdateSet({ used_at: sql`excluded.used_at`, region: sql`excluded.region`, service: sql`excluded.service` })
+            // Another node (or an out-of-order batch) may have written a later use already.
+            .where(sql<SqlBool>`${sql.ref('audit_last_used.used_at')} < ${sql.ref('excluded.used_at')}`),
+        )
+        .execute();
+    }
+  }
+
+  return {
+    async append(records) {
+      if (records.length === 0) return;
+      await ctx.auditBatch((db) => insertEvents(db, records));
+    },
+
+    async lookup(q: AuditQuery) {
+      const newest = (q.order ?? 'newest-first') === 'newest-first';
+      const attr = q.attribute;
+      const viaResources = attr !== undefined && (attr.key === 'ResourceType' || attr.key === 'ResourceName');
+      // The table whose (event_time, event_id) drives the order: the index range scan's table.
+      const t = viaResources ? 'l' : 'e';
+      const ref = (col: string) => sql.ref(`${t}.${col}`);
+      const db = ctx.db();
+      let qb: any = viaResources
+        ? db.selectFrom('audit_lookup as l').innerJoin('audit_events as e', 'e.event_id', 'l.event_id').selectAll('e').where('l.attribute', '=', attr!.key).where('l.value', '=', attr!.value)
+        : db.selectFrom('audit_events as e').selectAll('e');
+      if (q.accountId !== undefined) qb = qb.where(`${t}.account_id`, '=', q.accountId);
+      if (attr && !viaResources) {
+        if (attr.key === 'ReadOnly') {
+          const v = attr.value.toLowerCase();
+          if (v !== 'true' && v !== 'false') return [];
+          qb = qb.where('e.read_only', '=', v === 'true' ? 1 : 0);
+        } else {
+          const col = COLUMN[attr.key];
+          if (!col) return [];
+          qb = qb.where(`e.${col}`, '=', attr.value);
+        }
+      }
+      if (q.from) qb = qb.where(`${t}.event_time`, '>=', dateToText(q.from));
+      if (q.before) qb = qb.where(`${t}.event_time`, '<', dateToText(q.before));
+      if (q.after) {
+        const time = dateToText(q.after.eventTime);
+        const op = newest ? sql.raw('<') : sql.raw('>');
+        qb = qb.where(sql<SqlBool>`(${ref('event_time')} ${op} ${time} or (${ref('event_time')} = ${time} and ${ref('event_id')} ${op} ${q.after.eventId}))` as Expression<SqlBool>);
+      }
+      const dir = newest ? 'desc' : 'asc';
+      const rows = (await qb.orderBy(`${t}.event_time`, dir).orderBy(`${t}.event_id`, dir).limit(q.limit).execute()) as AuditEventsTable[];
+      return rows.map(toRecord);
+    },
+
+    async lastUsed(kind, id): Promise<AuditLastUsed | undefined> {
+      const r = await ctx.db().selectFrom('audit_last_used').select(['used_at', 'region', 'service']).where('kind', '=', kind).where('id', '=', id).executeTakeFirst();
+      return r && { date: textToDate(r.used_at), region: r.region, service: r.service };
+    },
+
+    async prune(before, limit = 10_000) {
+      const cutoff = dateToText(before);
+      return ctx.atomic(async (db) => {
+        const ids = (await db.selectFrom('audit_events').select('event_id').where('event_time', '<', cutoff).orderBy('event_time').limit(limit).execute()).map((r) => r.event_id);
+        let deleted = 0;
+        for (let i = 0; i < ids.length; i += DELETE_CHUNK) {
+          const part = ids.slice(i, i + DELETE_CHUNK);
+          await db.deleteFrom('audit_lookup').where('event_id', 'in', part).execute();
+          deleted += count((await db.deleteFrom('audit_events').where('event_id', 'in', part).executeTakeFirst()).numDeletedRows);
+        }
+        return deleted;
+      });
+    },
+
+    async pruneLastUsed(before) {
+      const res = await ctx.db().deleteFrom('audit_last_used').where('used_at', '<', dateToText(before)).executeTakeFirst();
+      return count(res.numDeletedRows);
+    },
+  };
+}
