@@ -13,6 +13,17 @@ export interface SqlDialectHooks {
   isUniqueViolation(err: unknown): boolean;
   /** A foreign-key constraint rejected the write. */
   isForeignKeyViolation(err: unknown): boolean;
+  /**
+   * A deadlock or serialization failure: the database rolled the whole transaction back and
+   * running it again may succeed (PostgreSQL under concurrent writers; never on SQLite).
+   */
+  isTransient?(err: unknown): boolean;
+  /**
+   * The collation that sorts text by code point, for ORDER BY on names and ids (the contract's
+   * order is the same on every engine, whatever the database's default collation). Unset where
+   * the default already does (SQLite's BINARY).
+   */
+  binaryCollation?: string;
 }
 
 export interface SqlContext {

@@ -1,6 +1,6 @@
 /**
  * The Store over any Kysely database: the query layer every SQL adapter shares. An adapter
- * (sqlite/, later postgres/) opens the connection, runs the migrations, and hands the Kysely
+ * (sqlite/, postgres/) opens the connection, runs the migrations, and hands the Kysely
  * instance here with its dialect hooks.
  *
  * Transactions: `transaction(fn)` runs fn in one database transaction and gives it a Store
@@ -38,6 +38,8 @@ export interface SqlStoreOptions {
   onClose?: () => Promise<void> | void;
 }
 
+const MAX_TRANSACTION_ATTEMPTS = 5;
+
 interface ActiveTx {
   readonly trx: Kysely<Database>;
   done: boolean;
@@ -54,7 +56,7 @@ export function createSqlStore(opts: SqlStoreOptions): Store {
     return t && !t.done ? t : undefined;
   };
 
-  async function begin<T>(fn: (tx: ActiveTx) => Promise<T>): Promise<T> {
+  function attempt<T>(fn: (tx: ActiveTx) => Promise<T>): Promise<T> {
     return root.transaction().execute((trx) => {
       const tx: ActiveTx = { trx, done: false };
       tx.store = build(tx);
@@ -62,6 +64,22 @@ export function createSqlStore(opts: SqlStoreOptions): Store {
         tx.done = true;
       });
     });
+  }
+
+  /**
+   * An outermost transaction. A deadlock or serialization failure rolled the whole unit back, so
+   * it runs again (a few times, after a short random pause): fn only reads and writes through
+   * the transaction, so a second run starts from scratch.
+   */
+  async function begin<T>(fn: (tx: ActiveTx) => Promise<T>): Promise<T> {
+    for (let round = 1; ; round++) {
+      try {
+        return await attempt(fn);
+      } catch (e) {
+        if (round >= MAX_TRANSACTION_ATTEMPTS || !opts.dialect.isTransient?.(e)) throw e;
+        await new Promise((r) => setTimeout(r, Math.random() * 20 * round));
+      }
+    }
   }
 
   function build(bound: ActiveTx | undefined): Store {
