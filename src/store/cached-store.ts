@@ -3,13 +3,15 @@
  * policies; writes are rare. Reads of the listed methods are answered from memory while
  * (a) no write has gone through this node since they were cached and (b) they are younger than
  * `ttlMs`, which bounds how long another node's write can go unseen (PostgreSQL, many nodes).
+ * With a change feed (PostgreSQL LISTEN/NOTIFY) another node's committed write empties the
+ * cache within milliseconds; the TTL stays as the bound when notifications are lost.
  *
  * INVARIANT: any write through this store (or a transaction it opened) invalidates every cached
  * read: a generation counter is bumped before the write is sent and again when it (or its
  * transaction) has finished, so a read that raced the write is never served afterwards.
  * Values are cloned on the way in and out, so a caller mutating a record cannot corrupt the cache.
  */
-import type { Store } from './ports.js';
+import type { ChangeFeed, Store } from './ports.js';
 
 /** Read methods served from the cache, per repository. Everything else on a repo is a write. */
 const CACHED_READS: Partial<Record<keyof Store, ReadonlySet<string>>> = {
@@ -44,6 +46,8 @@ interface Entry {
 
 export interface CachedStoreOptions {
   ttlMs?: number;
+  /** Changes committed elsewhere (other nodes, CLI commands): each one empties the cache. */
+  changes?: ChangeFeed;
   maxEntries?: number;
   now?: () => number;
 }
@@ -58,6 +62,7 @@ export function cachedStore(inner: Store, opts: CachedStoreOptions = {}): Store 
     gen++;
     cache.clear();
   };
+  const unsubscribe = opts.changes?.subscribe(bump);
 
   const wrapRepo = (name: keyof Store, repo: Record<string, unknown>, caching: boolean): Record<string, unknown> => {
     const out: Record<string, unknown> = {};
@@ -111,7 +116,10 @@ export function cachedStore(inner: Store, opts: CachedStoreOptions = {}): Store 
         bump();
       }
     };
-    w.close = () => s.close();
+    w.close = () => {
+      unsubscribe?.();
+      return s.close();
+    };
     // Keep adapter extras (filename, backup) reachable.
     for (const k of Object.keys(s)) if (!(k in w)) w[k] = (s as unknown as Record<string, unknown>)[k];
     return w as unknown as Store;
