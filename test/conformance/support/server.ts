@@ -33,6 +33,8 @@ export interface TestServer {
   dataDir: string;
   root: Credentials;
   running: RunningServer;
+  /** Environment for a `rolecall` CLI command to open this server's store (PostgreSQL: its URL and schema). */
+  storeEnv: Record<string, string>;
   /** Restart on the same data dir (persistence tests). */
   restart(): Promise<void>;
   close(): Promise<void>;
@@ -102,6 +104,10 @@ export async function startTestServer(opts: { dataDir?: string; accountId?: stri
     dataDir,
     root,
     running,
+    storeEnv: {
+      ...(settings.database ? { ROLECALL_DATABASE_URL: settings.database } : {}),
+      ...(settings.databaseSchema ? { ROLECALL_DATABASE_SCHEMA: settings.databaseSchema } : {}),
+    },
     async restart() {
       await running.close();
       running = await startServer(settings);
