@@ -4,6 +4,7 @@
 # tests can check it never reaches a log). Used by .ci/run and by developers:
 #
 #   eval "$(scripts/pg-test-cluster.sh start)"   # exports ROLECALL_TEST_DATABASE_URL, ROLECALL_TEST_PG_DIR, ...
+#   scripts/pg-test-cluster.sh restart "$ROLECALL_TEST_PG_DIR"   # pg_ctl restart -m fast
 #   scripts/pg-test-cluster.sh stop "$ROLECALL_TEST_PG_DIR"
 #
 # PostgreSQL refuses to run as root: as root, the cluster runs as the `postgres` OS user (created
@@ -60,6 +61,12 @@ CONF
     echo "export ROLECALL_TEST_PG_DIR='$dir'"
     echo "export ROLECALL_TEST_PG_BINDIR='$bindir'"
     ;;
+  restart)
+    # A fast restart (active sessions are cut, as in a failover): for the failure tests.
+    dir="${2:?usage: $0 restart DIR}"
+    bindir="$(find_bindir)"
+    as_owner "$bindir/pg_ctl" -D "$dir/data" -l "$dir/server.log" -m fast -w -t 60 restart >/dev/null
+    ;;
   stop)
     dir="${2:?usage: $0 stop DIR}"
     bindir="$(find_bindir)"
@@ -67,7 +74,7 @@ CONF
     rm -rf "$dir"
     ;;
   *)
-    echo "usage: $0 start | stop DIR" >&2
+    echo "usage: $0 start | restart DIR | stop DIR" >&2
     exit 2
     ;;
 esac
