@@ -33,8 +33,9 @@ export async function runStart(argv: string[], out: (s: string) => void): Promis
     return 0;
   }
   const server = await startServer(settings);
-  // The database URL may hold a password: the hint relies on ROLECALL_DATABASE_URL instead.
-  const dbHint = settings.database !== undefined && process.env.ROLECALL_DATABASE_URL === undefined ? " --database '<the database URL>'" : '';
+  // The database URL may hold a password: never printed (the user has it, or it is in ROLECALL_DATABASE_URL).
+  let dbHint = settings.database !== undefined && process.env.ROLECALL_DATABASE_URL === undefined ? " --database '<the database URL>'" : '';
+  if (settings.databaseSchema !== undefined && process.env.ROLECALL_DATABASE_SCHEMA === undefined) dbHint += ` --database-schema ${settings.databaseSchema}`;
   const envCmd = `eval "$(npx rolecall env${settings.dataDir !== resolveSettings({}).dataDir ? ` --data-dir ${settings.dataDir}` : ''}${dbHint}${server.port !== 4747 ? ` --endpoint ${server.url}` : ''})"`;
   out(
     `Rolecall listening on ${server.url}\n` +
