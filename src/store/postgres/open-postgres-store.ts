@@ -90,7 +90,10 @@ export async function openPostgresStore(opts: OpenPostgresStoreOptions): Promise
   let feed: PgChangeFeed | undefined;
   try {
     if (opts.listen !== false) {
-      feed = new PgChangeFeed({ target, config: clientConfig(target, { ...settings, statementTimeoutMs: 0 }, '-listen'), schema, log, ...(opts.probeIntervalMs ? { probeIntervalMs: opts.probeIntervalMs } : {}) });
+      // No statement timeout (LISTEN waits by design), but a probe that gets no answer within
+      // the connect timeout means a dead connection (a silent network partition).
+      const listenConfig = { ...clientConfig(target, { ...settings, statementTimeoutMs: 0 }, '-listen'), query_timeout: settings.connectTimeoutMs };
+      feed = new PgChangeFeed({ target, config: listenConfig, schema, log, ...(opts.probeIntervalMs ? { probeIntervalMs: opts.probeIntervalMs } : {}) });
       await feed.start().catch((e: unknown) => {
         throw toStoreError(e, target, true);
       });
