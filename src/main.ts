@@ -1,5 +1,5 @@
 /**
- * Composition root: the only place that names concrete adapters (SQLite store, pino logger,
+ * Composition root: the only place that names concrete adapters (SQLite or PostgreSQL store, pino logger,
  * system clock, crypto randomness) and wires them into the gateway and the HTTP listener.
  */
 import { pino, type Logger } from 'pino';
@@ -8,7 +8,7 @@ import { startRetention } from './audit/retention.js';
 import { GroupCommitAuditTrail } from './audit/writer.js';
 import { Authorizer } from './authz/authorizer.js';
 import { StorePolicySource } from './authz/store-policy-source.js';
-import type { Settings } from './config/config.js';
+import { DEFAULT_CACHE_TTL_MS, type Settings } from './config/config.js';
 import { systemClock, type Clock } from './domain/clock.js';
 import { cryptoRandom, type Random } from './domain/random.js';
 import type { AuditTrail } from './audit/event.js';
@@ -21,8 +21,9 @@ import { ensureFirstAccount, type RootCredentials } from './services/accounts/ac
 import { operationRegistry } from './services/registry.js';
 import { loadOrCreateMasterKey } from './store/sealing.js';
 import { openSqliteStore } from './store/sqlite/index.js';
+import { openPostgresStore } from './store/postgres/index.js';
 import { cachedStore } from './store/cached-store.js';
-import type { Store } from './store/ports.js';
+import type { ChangeFeed, Store } from './store/ports.js';
 import { SessionTokenService } from './tokens/session-tokens.js';
 
 export interface RunningServer {
@@ -33,6 +34,8 @@ export interface RunningServer {
   createdAccount: boolean;
   /** The audit trail; undefined when auditing is off. Other components record through it. */
   audit?: GroupCommitAuditTrail;
+  /** Which store serves this node (`SQLite <file>` or `PostgreSQL user@host:port/db (schema s)`), password-free. */
+  storeDescription: string;
   close(): Promise<void>;
 }
 
@@ -48,9 +51,34 @@ export function makeLogger(level: string): Logger {
   );
 }
 
-export async function openStore(dataDir: string, opts: { auditFsync?: boolean } = {}): Promise<Store> {
-  const masterKey = await loadOrCreateMasterKey(dataDir);
-  return openSqliteStore({ dataDir, masterKey, ...(opts.auditFsync ? { auditFsync: true } : {}) });
+export type StoreSettings = Pick<Settings, 'dataDir' | 'auditFsync' | 'database' | 'databaseSchema' | 'databasePoolMax' | 'databaseConnectTimeoutMs' | 'databaseStatementTimeoutMs'>;
+
+/**
+ * The store the settings name: PostgreSQL when a database URL is set (many nodes), else the
+ * SQLite file in the data directory. The master key comes from ROLECALL_MASTER_KEY or the data
+ * directory either way; with PostgreSQL every node must hold the same one (checked on open).
+ * `listen` (PostgreSQL): follow changes made by other nodes (the server does; one-shot CLI
+ * commands need not).
+ */
+export async function openStore(settings: string | StoreSettings, opts: { logger?: Logger; listen?: boolean } = {}): Promise<Store & { changes?: ChangeFeed; description: string }> {
+  const s: StoreSettings = typeof settings === 'string' ? { dataDir: settings } : settings;
+  const masterKey = await loadOrCreateMasterKey(s.dataDir);
+  if (s.database === undefined) {
+    const store = await openSqliteStore({ dataDir: s.dataDir, masterKey, ...(s.auditFsync === 'on' ? { auditFsync: true } : {}) });
+    return Object.assign(store, { description: `SQLite ${store.filename}` });
+  }
+  if (masterKey.source === 'created') opts.logger?.warn({ dataDir: s.dataDir }, `created a new master key in the data directory: every node sharing this PostgreSQL database needs the same key (set ROLECALL_MASTER_KEY on each)`);
+  const store = await openPostgresStore({
+    url: s.database,
+    masterKey,
+    ...(s.databaseSchema !== undefined ? { schema: s.databaseSchema } : {}),
+    ...(s.databasePoolMax !== undefined ? { poolMax: s.databasePoolMax } : {}),
+    ...(s.databaseConnectTimeoutMs !== undefined ? { connectTimeoutMs: s.databaseConnectTimeoutMs } : {}),
+    ...(s.databaseStatementTimeoutMs !== undefined ? { statementTimeoutMs: s.databaseStatementTimeoutMs } : {}),
+    listen: opts.listen ?? false,
+    ...(opts.logger ? { log: opts.logger } : {}),
+  });
+  return Object.assign(store, { description: `PostgreSQL ${store.target} (schema ${store.schema})` });
 }
 
 /** Both trails (either may be absent): an event is recorded once both have it. */
@@ -63,8 +91,10 @@ export async function startServer(settings: Settings, opts: { clock?: Clock; ran
   const clock = opts.clock ?? systemClock;
   const random = opts.random ?? cryptoRandom;
   const logger = opts.logger ?? makeLogger(settings.logLevel);
-  // Every request reads the caller's key, identity and policies: serve those from memory.
-  const store = cachedStore(await openStore(settings.dataDir, { auditFsync: settings.auditFsync === 'on' }));
+  // Every request reads the caller's key, identity and policies: serve those from memory, for at
+  // most cacheTtlMs, and less when another node's change is announced (PostgreSQL).
+  const opened = await openStore(settings, { logger, listen: true });
+  const store = cachedStore(opened, { ttlMs: settings.cacheTtlMs ?? DEFAULT_CACHE_TTL_MS, ...(opened.changes ? { changes: opened.changes } : {}) });
   try {
     const accountOpts: Parameters<typeof ensureFirstAccount>[3] = {};
     if (settings.accountId) accountOpts.accountId = settings.accountId;
@@ -111,6 +141,7 @@ export async function startServer(settings: Settings, opts: { clock?: Clock; ran
       store,
       root: credentials,
       createdAccount: created,
+      storeDescription: opened.description,
       close: async () => {
         await serviceRoles.close();
         await listening.close();

@@ -6,18 +6,19 @@ import { cryptoRandom } from '../domain/random.js';
 import { openStore } from '../main.js';
 import { createAccount } from '../services/accounts/accounts.js';
 
-export const ACCOUNT_HELP = `rolecall account create [--data-dir DIR] [--account-id ID]
-rolecall account list [--data-dir DIR]
+export const ACCOUNT_HELP = `rolecall account create [--data-dir DIR | --database URL] [--account-id ID]
+rolecall account list [--data-dir DIR | --database URL]
 
 'create' adds an account with new root credentials and prints them as JSON; then
 'rolecall env --account-id ID' prints exports for it. Works on the data directory directly
-(the server may be running).
+(the server may be running); with --database (or ROLECALL_DATABASE_URL), on that PostgreSQL
+database, which needs the nodes' master key (ROLECALL_MASTER_KEY).
 `;
 
 export async function runAccount(argv: string[], out: (s: string) => void): Promise<number> {
   const { values, positionals } = parseArgs({
     args: argv,
-    options: { 'data-dir': { type: 'string' }, 'account-id': { type: 'string' }, help: { type: 'boolean', short: 'h' } },
+    options: { 'data-dir': { type: 'string' }, database: { type: 'string' }, 'database-schema': { type: 'string' }, 'account-id': { type: 'string' }, help: { type: 'boolean', short: 'h' } },
     strict: true,
     allowPositionals: true,
   });
@@ -26,8 +27,12 @@ export async function runAccount(argv: string[], out: (s: string) => void): Prom
     out(ACCOUNT_HELP);
     return values.help ? 0 : 252;
   }
-  const settings = resolveSettings(values['data-dir'] ? { dataDir: values['data-dir'] } : {});
-  const store = await openStore(settings.dataDir);
+  const flags: Parameters<typeof resolveSettings>[0] = {};
+  if (values['data-dir']) flags.dataDir = values['data-dir'];
+  if (values.database) flags.database = values.database;
+  if (values['database-schema']) flags.databaseSchema = values['database-schema'];
+  const settings = resolveSettings(flags);
+  const store = await openStore(settings);
   try {
     if (sub === 'list') {
       const accounts = await store.accounts.list();

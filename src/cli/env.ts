@@ -10,13 +10,14 @@ import { ensureFirstAccount, rootCredentials } from '../services/accounts/accoun
 import { systemClock } from '../domain/clock.js';
 import { cryptoRandom } from '../domain/random.js';
 
-export const ENV_HELP = `rolecall env [--data-dir DIR] [--endpoint URL] [--account-id ID]
+export const ENV_HELP = `rolecall env [--data-dir DIR | --database URL] [--endpoint URL] [--account-id ID]
 
 Prints shell exports for the AWS CLI and SDKs: per-service endpoints (IAM, STS, CloudTrail), the
 region, and the root credentials of the account (the first one unless --account-id is given).
 Use it as:  eval "$(npx rolecall env)"
 
   --endpoint URL   Rolecall's URL (default ROLECALL_ENDPOINT, else http://127.0.0.1:${DEFAULT_PORT})
+  --database URL   read the account from this PostgreSQL database (default ROLECALL_DATABASE_URL)
 `;
 
 const shellQuote = (s: string) => `'${s.replace(/'/g, `'\\''`)}'`;
@@ -24,7 +25,7 @@ const shellQuote = (s: string) => `'${s.replace(/'/g, `'\\''`)}'`;
 export async function runEnv(argv: string[], out: (s: string) => void): Promise<number> {
   const { values } = parseArgs({
     args: argv,
-    options: { 'data-dir': { type: 'string' }, endpoint: { type: 'string' }, 'account-id': { type: 'string' }, region: { type: 'string' }, help: { type: 'boolean', short: 'h' } },
+    options: { 'data-dir': { type: 'string' }, database: { type: 'string' }, 'database-schema': { type: 'string' }, endpoint: { type: 'string' }, 'account-id': { type: 'string' }, region: { type: 'string' }, help: { type: 'boolean', short: 'h' } },
     strict: true,
   });
   if (values.help) {
@@ -34,9 +35,11 @@ export async function runEnv(argv: string[], out: (s: string) => void): Promise<
   const flags: Parameters<typeof resolveSettings>[0] = {};
   if (values['data-dir']) flags.dataDir = values['data-dir'];
   if (values.region) flags.region = values.region;
+  if (values.database) flags.database = values.database;
+  if (values['database-schema']) flags.databaseSchema = values['database-schema'];
   const settings = resolveSettings(flags);
   const endpoint = values.endpoint ?? process.env.ROLECALL_ENDPOINT ?? `http://127.0.0.1:${settings.port}`;
-  const store = await openStore(settings.dataDir);
+  const store = await openStore(settings);
   try {
     const accountId = values['account-id'] ?? settings.accountId;
     const creds = accountId

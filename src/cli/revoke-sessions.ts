@@ -98,7 +98,7 @@ async function credentialsFor(env: NodeJS.ProcessEnv, dataDir: string | undefine
     return { creds, from: 'environment' };
   }
   const settings = resolveSettings(dataDir ? { dataDir } : {}, env);
-  const store = await openStore(settings.dataDir);
+  const store = await openStore(settings);
   try {
     const accountId = settings.accountId ?? (await store.accounts.list())[0]?.id;
     if (!accountId) throw new Error(`no AWS credentials in the environment and no account in ${settings.dataDir}`);

@@ -6,8 +6,9 @@ import { startServer } from '../main.js';
 export const START_HELP = `rolecall start [options]
 
 Starts Rolecall: IAM, STS and CloudTrail over the AWS wire protocols on one HTTP port, with the
-embedded SQLite store in the data directory. The first start creates an account and its root
-credentials; 'rolecall env' prints them as shell exports.
+embedded SQLite store in the data directory, or with --database postgres://... a PostgreSQL
+database that many nodes share (docs/postgres.md). The first start creates an account and its
+root credentials; 'rolecall env' prints them as shell exports.
 
 Options (each also from its environment variable):
 ${settingsHelp()}
@@ -32,10 +33,13 @@ export async function runStart(argv: string[], out: (s: string) => void): Promis
     return 0;
   }
   const server = await startServer(settings);
-  const envCmd = `eval "$(npx rolecall env${settings.dataDir !== resolveSettings({}).dataDir ? ` --data-dir ${settings.dataDir}` : ''}${server.port !== 4747 ? ` --endpoint ${server.url}` : ''})"`;
+  // The database URL may hold a password: never printed (the user has it, or it is in ROLECALL_DATABASE_URL).
+  let dbHint = settings.database !== undefined && process.env.ROLECALL_DATABASE_URL === undefined ? " --database '<the database URL>'" : '';
+  if (settings.databaseSchema !== undefined && process.env.ROLECALL_DATABASE_SCHEMA === undefined) dbHint += ` --database-schema ${settings.databaseSchema}`;
+  const envCmd = `eval "$(npx rolecall env${settings.dataDir !== resolveSettings({}).dataDir ? ` --data-dir ${settings.dataDir}` : ''}${dbHint}${server.port !== 4747 ? ` --endpoint ${server.url}` : ''})"`;
   out(
     `Rolecall listening on ${server.url}\n` +
-      `  account ${server.root.accountId}${server.createdAccount ? ' (created now)' : ''}, data in ${settings.dataDir}\n` +
+      `  account ${server.root.accountId}${server.createdAccount ? ' (created now)' : ''}, store: ${server.storeDescription}\n` +
       `  health: ${server.url}/_rolecall/health\n\n` +
       `Next steps, in another shell:\n` +
       `  ${envCmd}      # endpoints, region and the root credentials\n` +

@@ -25,7 +25,18 @@ export interface Settings {
   auditRetentionDays?: number;
   /** `on`: fsync every audit batch (power-loss durable); `off` (default): durable across server crashes. */
   auditFsync?: 'on' | 'off';
+  /** PostgreSQL URL (many nodes); unset: SQLite in dataDir. Holds a password: never log it. */
+  database?: string;
+  /** PostgreSQL schema for the tables (default: the connection's search_path). */
+  databaseSchema?: string;
+  databasePoolMax?: number;
+  databaseConnectTimeoutMs?: number;
+  databaseStatementTimeoutMs?: number;
+  /** How long cached keys, identities and policies are served before a re-read (ms). */
+  cacheTtlMs?: number;
 }
+
+export const DEFAULT_CACHE_TTL_MS = 1000;
 
 export interface SettingSpec {
   key: keyof Settings;
@@ -47,6 +58,12 @@ export const SETTINGS: SettingSpec[] = [
   { key: 'audit', flag: '--audit', env: 'ROLECALL_AUDIT', help: 'record every call CloudTrail-style (on) or nothing (off, for benchmarks)', default: 'on' },
   { key: 'auditRetentionDays', flag: '--audit-retention-days', env: 'ROLECALL_AUDIT_RETENTION_DAYS', help: 'days audit events are kept (0: forever)', default: '90' },
   { key: 'auditFsync', flag: '--audit-fsync', env: 'ROLECALL_AUDIT_FSYNC', help: 'fsync each audit batch: on (survives power loss) or off (survives server crashes)', default: 'off' },
+  { key: 'database', flag: '--database', env: 'ROLECALL_DATABASE_URL', help: 'PostgreSQL URL (postgres://user:password@host:5432/db) shared by many nodes; unset: SQLite in the data dir' },
+  { key: 'databaseSchema', flag: '--database-schema', env: 'ROLECALL_DATABASE_SCHEMA', help: "PostgreSQL schema for Rolecall's tables, created if missing (default: the search_path's first)" },
+  { key: 'databasePoolMax', flag: '--database-pool-max', env: 'ROLECALL_DATABASE_POOL_MAX', help: 'PostgreSQL connections per node for queries (+1 listening for changes)', default: '10' },
+  { key: 'databaseConnectTimeoutMs', flag: '--database-connect-timeout-ms', env: 'ROLECALL_DATABASE_CONNECT_TIMEOUT_MS', help: 'give up connecting to PostgreSQL (or waiting for a pooled connection) after this', default: '5000' },
+  { key: 'databaseStatementTimeoutMs', flag: '--database-statement-timeout-ms', env: 'ROLECALL_DATABASE_STATEMENT_TIMEOUT_MS', help: 'PostgreSQL cancels a statement running longer (0: no limit)', default: '5000' },
+  { key: 'cacheTtlMs', flag: '--cache-ttl-ms', env: 'ROLECALL_CACHE_TTL_MS', help: "serve keys, identities and policies from memory this long (the bound on how long another node's change can go unseen)", default: String(DEFAULT_CACHE_TTL_MS) },
 ];
 
 export function defaultDataDir(): string {
@@ -84,10 +101,29 @@ export function resolveSettings(flags: Partial<Record<keyof Settings, string>>, 
     auditRetentionDays: retention,
     auditFsync,
   };
+  if (raw.database !== undefined && raw.database.trim() !== '') {
+    // Never echo the URL: it may hold a password.
+    if (!/^postgres(ql)?:\/\/./i.test(raw.database.trim())) throw new Error('the database URL must look like postgres://user:password@host:5432/database');
+    settings.database = raw.database.trim();
+  }
+  if (raw.databaseSchema !== undefined && raw.databaseSchema !== '') {
+    if (!/^[a-z_][a-z0-9_]{0,62}$/.test(raw.databaseSchema)) throw new Error(`invalid database schema ${JSON.stringify(raw.databaseSchema)} (lower-case letters, digits and _, at most 63)`);
+    settings.databaseSchema = raw.databaseSchema;
+  }
+  settings.databasePoolMax = wholeNumber('database pool size', raw.databasePoolMax, 1, 1000);
+  settings.databaseConnectTimeoutMs = wholeNumber('database connect timeout', raw.databaseConnectTimeoutMs, 1, 600_000);
+  settings.databaseStatementTimeoutMs = wholeNumber('database statement timeout', raw.databaseStatementTimeoutMs, 0, 3_600_000);
+  settings.cacheTtlMs = wholeNumber('cache TTL', raw.cacheTtlMs, 0, 3_600_000);
   if (raw.accountId) settings.accountId = raw.accountId;
   if (raw.rootAccessKeyId) settings.rootAccessKeyId = raw.rootAccessKeyId;
   if (raw.rootSecretAccessKey) settings.rootSecretAccessKey = raw.rootSecretAccessKey;
   return settings;
+}
+
+function wholeNumber(what: string, text: string | undefined, min: number, max: number): number {
+  const n = Number(text);
+  if (text === undefined || text.trim() === '' || !Number.isSafeInteger(n) || n < min || n > max) throw new Error(`invalid ${what}: ${text} (a whole number from ${min} to ${max})`);
+  return n;
 }
 
 export function settingsHelp(): string {

@@ -6,6 +6,7 @@ import { after, before, describe, it } from 'node:test';
 import { cachedStore } from './cached-store.js';
 import { runStoreContract } from './contract.js';
 import { ACCT, accessKey, user } from './contract/fixtures.js';
+import type { ChangeFeed, StoreChange } from './ports.js';
 import { MasterKey } from './sealing.js';
 import { openSqliteStore } from './sqlite/index.js';
 
@@ -72,5 +73,30 @@ describe('read cache', () => {
     t += 1001;
     assert.equal(await s.users.get(ACCT, 'carol'), undefined);
     await s.close();
+  });
+
+  it("a change announced by the feed (another node's commit) empties the cache at once; closing unsubscribes", async () => {
+    const listeners = new Set<(c: StoreChange) => void>();
+    const feed: ChangeFeed = {
+      subscribe(l) {
+        listeners.add(l);
+        return () => listeners.delete(l);
+      },
+    };
+    const raw = await openSqliteStore({ filename: nextFile(), masterKey: key });
+    const s = cachedStore(raw, { ttlMs: 60_000, changes: feed });
+    await s.users.create(user('dave'));
+    assert.ok(await s.users.get(ACCT, 'dave'));
+    await raw.users.delete(ACCT, 'dave'); // another node's write
+    assert.ok(await s.users.get(ACCT, 'dave'), 'cached for the TTL without a notification');
+    for (const l of listeners) l({ table: 'users' });
+    assert.equal(await s.users.get(ACCT, 'dave'), undefined);
+    assert.equal(await s.users.get(ACCT, 'erin'), undefined); // "no such user" is cached too
+    await raw.users.create(user('erin'));
+    assert.equal(await s.users.get(ACCT, 'erin'), undefined);
+    for (const l of listeners) l({ resync: true }); // notifications were lost: drop everything
+    assert.equal((await s.users.get(ACCT, 'erin'))?.name, 'erin');
+    await s.close();
+    assert.equal(listeners.size, 0);
   });
 });

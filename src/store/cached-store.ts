@@ -3,6 +3,8 @@
  * policies; writes are rare. Reads of the listed methods are answered from memory while
  * (a) no write has gone through this node since they were cached and (b) they are younger than
  * `ttlMs`, which bounds how long another node's write can go unseen (PostgreSQL, many nodes).
+ * With a change feed (PostgreSQL LISTEN/NOTIFY) another node's committed write empties the
+ * cache within milliseconds; the TTL stays as the bound when notifications are lost.
  *
  * INVARIANT: any write through this store (or a transaction it opened) invalidates every cached
  * read: a generation counter is bumped before the write is sent and again when it (or its
@@ -12,7 +14,7 @@
  * less than cloning on every hit, which showed up as ~10% of an AssumeRole's CPU.
  * The audit repository passes through untouched (neither cached nor invalidating).
  */
-import type { Store } from './ports.js';
+import type { ChangeFeed, Store } from './ports.js';
 
 /** Read methods served from the cache, per repository. Everything else on a repo is a write. */
 const CACHED_READS: Partial<Record<keyof Store, ReadonlySet<string>>> = {
@@ -55,6 +57,8 @@ interface Entry {
 
 export interface CachedStoreOptions {
   ttlMs?: number;
+  /** Changes committed elsewhere (other nodes, CLI commands): each one empties the cache. */
+  changes?: ChangeFeed;
   maxEntries?: number;
   now?: () => number;
 }
@@ -69,6 +73,7 @@ export function cachedStore(inner: Store, opts: CachedStoreOptions = {}): Store 
     gen++;
     cache.clear();
   };
+  const unsubscribe = opts.changes?.subscribe(bump);
 
   const wrapRepo = (name: keyof Store, repo: Record<string, unknown>, caching: boolean): Record<string, unknown> => {
     const out: Record<string, unknown> = {};
@@ -126,7 +131,10 @@ export function cachedStore(inner: Store, opts: CachedStoreOptions = {}): Store 
     // straight through without invalidating the cache (every request appends one), its reads
     // are never cached.
     w.audit = s.audit;
-    w.close = () => s.close();
+    w.close = () => {
+      unsubscribe?.();
+      return s.close();
+    };
     // Keep adapter extras (filename, backup) reachable.
     for (const k of Object.keys(s)) if (!(k in w)) w[k] = (s as unknown as Record<string, unknown>)[k];
     return w as unknown as Store;

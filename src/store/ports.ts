@@ -198,6 +198,34 @@ export class StoreReferenceError extends Error {
   }
 }
 
+/**
+ * The database cannot be reached or did not answer in time (connection refused or lost, connect
+ * or statement timeout, server shutting down). A service-side failure, never a verdict: the
+ * gateway answers ServiceUnavailable (503) and logs `reason`. INVARIANT: the message and reason
+ * never hold a secret (the adapter builds them from error codes and a password-free URL).
+ */
+export class StoreUnavailableError extends Error {
+  constructor(readonly reason: string) {
+    super(`the database is unavailable: ${reason}`);
+    this.name = 'StoreUnavailableError';
+  }
+}
+
+/**
+ * Something changed in the store, possibly written by another node or process. `table` names
+ * what changed when known; `resync` says changes may have been missed (a notification channel
+ * was lost and is back): drop everything derived from the store.
+ */
+export interface StoreChange {
+  table?: string;
+  resync?: boolean;
+}
+
+/** Notifications of changes made anywhere (PostgreSQL LISTEN/NOTIFY); adapters may offer one. */
+export interface ChangeFeed {
+  subscribe(listener: (change: StoreChange) => void): () => void;
+}
+
 /** Partial updates: only the given fields change; `null` clears an optional field. */
 export type Patch<T> = { [K in keyof T]?: T[K] | null };
 

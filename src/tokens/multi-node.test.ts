@@ -1,7 +1,7 @@
 /**
- * Two "nodes" (two SessionTokenServices, each with its own connection) over ONE real SQLite
- * store file: concurrent rotation converges, each verifies the other's tokens, and the ring is
- * sealed at rest.
+ * Two "nodes" (two SessionTokenServices, each with its own connection) over ONE real store (a
+ * SQLite file, and a PostgreSQL schema when ROLECALL_TEST_DATABASE_URL is set): concurrent
+ * rotation converges, each verifies the other's tokens, and the ring is sealed at rest.
  */
 import assert from 'node:assert/strict';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
@@ -11,7 +11,10 @@ import { after, before, describe, it } from 'node:test';
 import { ManualClock } from '../domain/clock.js';
 import { cryptoRandom } from '../domain/random.js';
 import { MasterKey } from '../store/sealing.js';
-import { openSqliteStore, type SqliteStore } from '../store/sqlite/index.js';
+import { openSqliteStore } from '../store/sqlite/index.js';
+import { openPostgresStore } from '../store/postgres/index.js';
+import { dropSchemas, pgTestOptions, testDatabaseUrl, uniqueSchema } from '../store/postgres/testing.js';
+import type { Store } from '../store/ports.js';
 import { assumeRoleClaims, T0, writersBarrier } from './fixtures.js';
 import { KEY_RING_SETTING } from './key-ring.js';
 import { SessionTokenService } from './session-tokens.js';
@@ -20,21 +23,37 @@ const DAY = 86_400;
 const masterKey = MasterKey.generate();
 let dir = '';
 let n = 0;
+const pgUrl = testDatabaseUrl();
+const schemas: string[] = [];
 
 before(async () => {
   dir = await mkdtemp(join(tmpdir(), 'rolecall-tokens-'));
 });
 after(async () => {
   await rm(dir, { recursive: true, force: true });
+  if (pgUrl) await dropSchemas(pgUrl, schemas);
 });
 
-async function twoNodes(opts: { race?: boolean; refreshMinIntervalMs?: number } = {}) {
-  const filename = join(dir, `nodes-${++n}.db`);
-  const storeA = await openSqliteStore({ filename, masterKey });
-  const storeB = await openSqliteStore({ filename, masterKey });
+type Engine = 'sqlite' | 'postgres';
+
+/** Two connections to one new database of the engine. */
+async function openPair(engine: Engine): Promise<[Store, Store, string]> {
+  if (engine === 'sqlite') {
+    const filename = join(dir, `nodes-${++n}.db`);
+    return [await openSqliteStore({ filename, masterKey }), await openSqliteStore({ filename, masterKey }), filename];
+  }
+  const schema = uniqueSchema('ring');
+  schemas.push(schema);
+  const open = () => openPostgresStore({ url: pgUrl as string, schema, masterKey, listen: false });
+  const a = await open();
+  return [a, await open(), schema];
+}
+
+async function twoNodes(opts: { race?: boolean; refreshMinIntervalMs?: number; engine?: Engine } = {}) {
+  const [storeA, storeB, filename] = await openPair(opts.engine ?? 'sqlite');
   const clock = new ManualClock(T0 * 1000);
   const race = writersBarrier(opts.race ? 2 : 0);
-  const mk = (s: SqliteStore) =>
+  const mk = (s: Store) =>
     new SessionTokenService({ settings: race(s.settings), clock, random: cryptoRandom, refreshMinIntervalMs: opts.refreshMinIntervalMs ?? 20 });
   return {
     filename,
@@ -50,9 +69,9 @@ async function twoNodes(opts: { race?: boolean; refreshMinIntervalMs?: number } 
   };
 }
 
-describe('two nodes sharing one SQLite store', { timeout: 30_000 }, () => {
+function sharedStoreCases(engine: Engine): void {
   it('creating the ring at the same moment converges on one key', async () => {
-    const t = await twoNodes({ race: true });
+    const t = await twoNodes({ race: true, engine });
     try {
       const [ca, cb] = await Promise.all([t.a.issue(assumeRoleClaims()), t.b.issue(assumeRoleClaims())]);
       const ids = await t.ringIds();
@@ -67,7 +86,7 @@ describe('two nodes sharing one SQLite store', { timeout: 30_000 }, () => {
   });
 
   it('rotating at the same moment converges on one ring and both verify each other', async () => {
-    const t = await twoNodes();
+    const t = await twoNodes({ engine });
     try {
       const before = await t.a.issue(assumeRoleClaims(T0, MAX_TEST_LIFETIME));
       await t.b.issue(assumeRoleClaims());
@@ -91,7 +110,7 @@ describe('two nodes sharing one SQLite store', { timeout: 30_000 }, () => {
   });
 
   it('a key freshly rotated on node A verifies on node B (B re-reads on the unknown key id)', async () => {
-    const t = await twoNodes({ refreshMinIntervalMs: 1000 });
+    const t = await twoNodes({ refreshMinIntervalMs: 1000, engine });
     try {
       await t.a.issue(assumeRoleClaims());
       assert.ok((await t.b.open((await t.a.issue(assumeRoleClaims())).SessionToken, T0)).ok);
@@ -105,6 +124,13 @@ describe('two nodes sharing one SQLite store', { timeout: 30_000 }, () => {
       await t.close();
     }
   });
+
+}
+
+describe('two nodes sharing one PostgreSQL schema', { timeout: 30_000, ...pgTestOptions() }, () => sharedStoreCases('postgres'));
+
+describe('two nodes sharing one SQLite store', { timeout: 30_000 }, () => {
+  sharedStoreCases('sqlite');
 
   it('the database file never holds a ring key in plaintext', async () => {
     const t = await twoNodes();

@@ -177,6 +177,7 @@ describe('AWS CLI v1', { skip: tools.aws ? false : 'the AWS CLI is not installed
       AWS_SHARED_CREDENTIALS_FILE: join(home.dir, 'credentials'),
       AWS_EC2_METADATA_DISABLED: 'true',
       AWS_PAGER: '',
+      ...server.storeEnv,
     };
     for (const k of ['PYENV_ROOT', 'PYENV_VERSION', 'LANG', 'LC_ALL']) if (process.env[k]) bare[k] = process.env[k];
     const script = `set -e

@@ -6,7 +6,10 @@ import type { Clock } from '../../domain/clock.js';
 import { secretsEqual } from '../../domain/secrets.js';
 import { newAccountId, newId, newSecretAccessKey } from '../../domain/ids.js';
 import type { Random } from '../../domain/random.js';
-import type { AccessKeyRecord, Store } from '../../store/ports.js';
+import { StoreConflictError, type AccessKeyRecord, type Store } from '../../store/ports.js';
+
+/** Set by the node that creates the first account of an empty store. */
+const FIRST_ACCOUNT_CLAIM = 'accounts:first-account-claim';
 
 export interface RootCredentials {
   accountId: string;
@@ -27,7 +30,7 @@ export async function createAccount(store: Store, random: Random, clock: Clock, 
       do accountId = newAccountId(random);
       while (await tx.accounts.get(accountId));
     } else if (await tx.accounts.get(accountId)) {
-      throw new Error(`account ${accountId} already exists`);
+      throw new StoreConflictError('account', accountId);
     }
     const now = clock.now();
     await tx.accounts.create({ id: accountId, createdAt: now });
@@ -48,9 +51,30 @@ export async function createAccount(store: Store, random: Random, clock: Clock, 
  * through ROLECALL_ROOT_*) are the first account's active root keys.
  */
 export async function ensureFirstAccount(store: Store, random: Random, clock: Clock, opts: CreateAccountOptions): Promise<{ credentials: RootCredentials; created: boolean }> {
+  // Several nodes starting at once on an empty shared database (PostgreSQL) race here: the
+  // losers' writes conflict, and the next round finds what the winner made.
+  for (let round = 1; ; round++) {
+    try {
+      return await ensureFirstAccountOnce(store, random, clock, opts);
+    } catch (e) {
+      if (!(e instanceof StoreConflictError) || round >= 5) throw e;
+    }
+  }
+}
+
+async function ensureFirstAccountOnce(store: Store, random: Random, clock: Clock, opts: CreateAccountOptions): Promise<{ credentials: RootCredentials; created: boolean }> {
   const accounts = await store.accounts.list();
   const first = opts.accountId ? accounts.find((a) => a.id === opts.accountId) : accounts.sort((a, b) => a.createdAt.getTime() - b.createdAt.getTime())[0];
-  if (!first) return { credentials: await createAccount(store, random, clock, opts), created: true };
+  if (!first) {
+    const credentials = await store.transaction(async (tx) => {
+      // Without a fixed account id each node would make its own random one: one claim wins.
+      if (!opts.accountId && !(await tx.settings.compareAndSet(FIRST_ACCOUNT_CLAIM, undefined, clock.now().toISOString()))) {
+        throw new StoreConflictError('first account', 'claim');
+      }
+      return createAccount(tx, random, clock, opts);
+    });
+    return { credentials, created: true };
+  }
   if (opts.rootAccessKeyId && opts.rootSecretAccessKey) {
     const existing = await store.accessKeys.get(opts.rootAccessKeyId);
     if (existing && (existing.accountId !== first.id || existing.userName !== undefined)) {

@@ -8,11 +8,13 @@ import { Migrator, type Kysely, type Migration, type MigrationProvider, type Mig
 import { initial } from './0001-initial.js';
 import { audit } from './0002-audit.js';
 import { instances } from './0003-instances.js';
+import { changeNotify } from './0004-change-notify.js';
 
 export const MIGRATIONS: Readonly<Record<string, Migration>> = Object.freeze({
   '0001_initial': initial,
   '0002_audit': audit,
   '0003_instances': instances,
+  '0004_change_notify': changeNotify,
 });
 
 export const MIGRATION_TABLE = 'rolecall_migration';
@@ -24,13 +26,18 @@ const provider: MigrationProvider = {
   },
 };
 
-/** Applies every pending migration; throws (with the failing migration's name) on error. */
-export async function migrateToLatest(db: Kysely<any>): Promise<MigrationResult[]> {
+/**
+ * Applies every pending migration; throws (with the failing migration's name) on error.
+ * `schema` (PostgreSQL) names the schema of the bookkeeping tables: Kysely otherwise looks for
+ * them in every schema of the database, and one Rolecall's would hide another's.
+ */
+export async function migrateToLatest(db: Kysely<any>, opts: { schema?: string } = {}): Promise<MigrationResult[]> {
   const migrator = new Migrator({
     db,
     provider,
     migrationTableName: MIGRATION_TABLE,
     migrationLockTableName: MIGRATION_LOCK_TABLE,
+    ...(opts.schema !== undefined ? { migrationTableSchema: opts.schema } : {}),
   });
   const { error, results = [] } = await migrator.migrateToLatest();
   if (error !== undefined) {

@@ -4,7 +4,7 @@
  */
 import type { Updateable } from 'kysely';
 import type { AccessKeyRecord, AccessKeyRepo, AccessKeyStatus } from '../ports.js';
-import { compact, count, dateToText, guardConflict, lower, optDate, required, textToDate } from './codec.js';
+import { byText, compact, count, dateToText, guardConflict, lower, optDate, required, textToDate } from './codec.js';
 import type { SqlContext } from './context.js';
 import { requireUserId } from './owners.js';
 import type { AccessKeysTable } from './schema.js';
@@ -60,7 +60,7 @@ export function accessKeyRepo(ctx: SqlContext): AccessKeyRepo {
     async listForUser(accountId, userName) {
       let q = select().where('k.account_id', '=', accountId);
       q = userName === undefined ? q.where('k.user_id', 'is', null) : q.where('u.name_lower', '=', lower(userName));
-      const rows = await q.orderBy('k.created_at').orderBy('k.access_key_id').execute();
+      const rows = await q.orderBy(byText(ctx, 'k.created_at')).orderBy(byText(ctx, 'k.access_key_id')).execute();
       return rows.map(toRecord);
     },
 

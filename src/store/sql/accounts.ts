@@ -1,5 +1,5 @@
 import type { AccountRecord, AccountRepo } from '../ports.js';
-import { compact, dateToText, guardConflict, textToDate } from './codec.js';
+import { byText, compact, dateToText, guardConflict, textToDate } from './codec.js';
 import type { SqlContext } from './context.js';
 import type { AccountsTable } from './schema.js';
 
@@ -19,7 +19,7 @@ export function accountRepo(ctx: SqlContext): AccountRepo {
       return r && toRecord(r);
     },
     async list() {
-      const rows = await ctx.db().selectFrom('accounts').selectAll().orderBy('id').execute();
+      const rows = await ctx.db().selectFrom('accounts').selectAll().orderBy(byText(ctx, 'id')).execute();
       return rows.map(toRecord);
     },
   };

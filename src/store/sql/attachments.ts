@@ -1,5 +1,6 @@
+import { sql } from 'kysely';
 import type { AttachmentRecord, AttachmentRepo } from '../ports.js';
-import { count } from './codec.js';
+import { byText, count } from './codec.js';
 import type { SqlContext } from './context.js';
 import { findOwnerId, isOwnerType, requireOwnerId } from './owners.js';
 
@@ -48,12 +49,12 @@ export function attachmentRepo(ctx: SqlContext): AttachmentRepo {
     async listForEntity(accountId, ownerType, ownerName) {
       const ownerId = await findOwnerId(ctx.db(), accountId, ownerType, ownerName);
       if (ownerId === undefined) return [];
-      const rows = await withOwnerName().where('a.owner_id', '=', ownerId).orderBy('a.policy_arn').execute();
+      const rows = await withOwnerName().where('a.owner_id', '=', ownerId).orderBy(byText(ctx, 'a.policy_arn')).execute();
       return rows.map(toRecord);
     },
 
     async listForPolicy(policyArn) {
-      const rows = await withOwnerName().where('a.policy_arn', '=', policyArn).orderBy('a.account_id').orderBy('a.owner_type').orderBy('owner_name_lower').execute();
+      const rows = await withOwnerName().where('a.policy_arn', '=', policyArn).orderBy(byText(ctx, 'a.account_id')).orderBy(byText(ctx, 'a.owner_type')).orderBy(byText(ctx, sql`coalesce(u.name_lower, g.name_lower, r.name_lower)`)).execute();
       return rows.map(toRecord);
     },
 

@@ -1,7 +1,7 @@
 /**
  * Value conversions between records and rows, and small query helpers shared by the repos.
  */
-import { sql, type Expression, type SqlBool } from 'kysely';
+import { sql, type Expression, type RawBuilder, type SqlBool } from 'kysely';
 import { StoreConflictError, StoreReferenceError, type Tag } from '../ports.js';
 import type { SqlContext } from './context.js';
 
@@ -48,6 +48,16 @@ export function count(n: bigint | number | undefined): number {
  */
 export function startsWith(column: string, prefix: string): Expression<SqlBool> {
   return sql<SqlBool>`substr(${sql.ref(column)}, 1, ${sql.lit(prefix.length)}) = ${prefix}`;
+}
+
+/**
+ * ORDER BY key for a text column (or expression): code-point order on every engine. IAM names
+ * are ASCII, so this is also the order of their upper-/lower-case-insensitive `name_lower`.
+ */
+export function byText(ctx: SqlContext, column: string | Expression<unknown>): RawBuilder<string> {
+  const e = typeof column === 'string' ? sql.ref(column) : column;
+  const c = ctx.dialect.binaryCollation;
+  return c === undefined ? sql<string>`${e}` : sql<string>`${e} collate ${sql.id(c)}`;
 }
 
 /** Drops properties whose value is undefined (records omit absent optional fields). */

@@ -20,6 +20,17 @@ export interface SqlDialectHooks {
    * connection back to FULL for everything else (docs/audit.md, "Durability").
    */
   readonly auditBatch?: { readonly before: readonly string[]; readonly after: readonly string[] };
+  /**
+   * A deadlock or serialization failure: the database rolled the whole transaction back and
+   * running it again may succeed (PostgreSQL under concurrent writers; never on SQLite).
+   */
+  isTransient?(err: unknown): boolean;
+  /**
+   * The collation that sorts text by code point, for ORDER BY on names and ids (the contract's
+   * order is the same on every engine, whatever the database's default collation). Unset where
+   * the default already does (SQLite's BINARY).
+   */
+  binaryCollation?: string;
 }
 
 export interface SqlContext {

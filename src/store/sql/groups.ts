@@ -1,6 +1,6 @@
 import type { Updateable } from 'kysely';
 import { StoreReferenceError, type GroupRecord, type GroupRepo } from '../ports.js';
-import { count, dateToText, guardConflict, lower, required, startsWith, textToDate } from './codec.js';
+import { byText, count, dateToText, guardConflict, lower, required, startsWith, textToDate } from './codec.js';
 import type { SqlContext } from './context.js';
 import { deleteOwnedRows, findOwnerId } from './owners.js';
 import type { GroupsTable } from './schema.js';
@@ -29,7 +29,7 @@ export function groupRepo(ctx: SqlContext): GroupRepo {
     async list(accountId, pathPrefix) {
       let q = ctx.db().selectFrom('groups').selectAll().where('account_id', '=', accountId);
       if (pathPrefix !== undefined) q = q.where(startsWith('path', pathPrefix));
-      return (await q.orderBy('name_lower').execute()).map(toRecord);
+      return (await q.orderBy(byText(ctx, 'name_lower')).execute()).map(toRecord);
     },
 
     async update(accountId, name, patch) {
@@ -92,7 +92,7 @@ export function groupRepo(ctx: SqlContext): GroupRepo {
         .select('u.name')
         .where('g.account_id', '=', accountId)
         .where('g.name_lower', '=', lower(groupName))
-        .orderBy('u.name_lower')
+        .orderBy(byText(ctx, 'u.name_lower'))
         .execute();
       return rows.map((r) => r.name);
     },
@@ -106,7 +106,7 @@ export function groupRepo(ctx: SqlContext): GroupRepo {
         .selectAll('g')
         .where('u.account_id', '=', accountId)
         .where('u.name_lower', '=', lower(userName))
-        .orderBy('g.name_lower')
+        .orderBy(byText(ctx, 'g.name_lower'))
         .execute();
       return rows.map(toRecord);
     },

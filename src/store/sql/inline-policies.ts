@@ -1,5 +1,5 @@
 import type { InlinePolicyRecord, InlinePolicyRepo, PrincipalEntityType } from '../ports.js';
-import { count, lower } from './codec.js';
+import { byText, count, lower } from './codec.js';
 import type { SqlContext } from './context.js';
 import { findOwnerId, requireOwnerId } from './owners.js';
 
@@ -46,7 +46,7 @@ export function inlinePolicyRepo(ctx: SqlContext): InlinePolicyRepo {
     },
 
     async list(accountId, ownerType, ownerName) {
-      const rows = await ownerRows(accountId, ownerType, ownerName).orderBy('i.policy_name_lower').execute();
+      const rows = await ownerRows(accountId, ownerType, ownerName).orderBy(byText(ctx, 'i.policy_name_lower')).execute();
       return rows.map((r) => toRecord(accountId, ownerType, r));
     },
 

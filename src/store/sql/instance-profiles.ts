@@ -4,7 +4,7 @@
  */
 import type { Kysely } from 'kysely';
 import type { InstanceProfileRecord, InstanceProfileRepo } from '../ports.js';
-import { count, dateToText, fromJson, guardConflict, lower, startsWith, tagsToText, textToDate } from './codec.js';
+import { byText, count, dateToText, fromJson, guardConflict, lower, startsWith, tagsToText, textToDate } from './codec.js';
 import type { SqlContext } from './context.js';
 import { requireOwnerId } from './owners.js';
 import type { Database, InstanceProfilesTable } from './schema.js';
@@ -78,7 +78,7 @@ export function instanceProfileRepo(ctx: SqlContext): InstanceProfileRepo {
       const db = ctx.db();
       let q = db.selectFrom('instance_profiles').selectAll().where('account_id', '=', accountId);
       if (pathPrefix !== undefined) q = q.where(startsWith('path', pathPrefix));
-      return toRecords(db, await q.orderBy('name_lower').execute());
+      return toRecords(db, await q.orderBy(byText(ctx, 'name_lower')).execute());
     },
 
     async listForRole(accountId, roleName) {
@@ -87,7 +87,7 @@ export function instanceProfileRepo(ctx: SqlContext): InstanceProfileRepo {
         .selectFrom('instance_profiles')
         .selectAll()
         .where('id', 'in', db.selectFrom('instance_profile_roles as pr').innerJoin('roles as r', 'r.id', 'pr.role_id').select('pr.profile_id').where('r.account_id', '=', accountId).where('r.name_lower', '=', lower(roleName)))
-        .orderBy('name_lower')
+        .orderBy(byText(ctx, 'name_lower'))
         .execute();
       return toRecords(db, rows);
     },

@@ -3,7 +3,7 @@
  */
 import type { Updateable } from 'kysely';
 import type { MfaDeviceRecord, MfaDeviceRepo } from '../ports.js';
-import { compact, count, dateToText, fromJson, guardConflict, lower, optDate, tagsToText, textToDate } from './codec.js';
+import { byText, compact, count, dateToText, fromJson, guardConflict, lower, optDate, tagsToText, textToDate } from './codec.js';
 import type { SqlContext } from './context.js';
 import { requireUserId } from './owners.js';
 import type { MfaDevicesTable } from './schema.js';
@@ -62,7 +62,7 @@ export function mfaDeviceRepo(ctx: SqlContext): MfaDeviceRepo {
     },
 
     async list(accountId) {
-      const rows = await select().where('d.account_id', '=', accountId).orderBy('d.name_lower').execute();
+      const rows = await select().where('d.account_id', '=', accountId).orderBy(byText(ctx, 'd.name_lower')).execute();
       return rows.map(toRecord);
     },
 

@@ -7,7 +7,7 @@
  */
 import { sql, type Kysely, type Updateable } from 'kysely';
 import { StoreReferenceError, type ManagedPolicyRecord, type ManagedPolicyRepo, type PolicyVersionRecord } from '../ports.js';
-import { compact, count, dateToText, fromJson, guardConflict, lower, required, startsWith, tagsToText, textToDate } from './codec.js';
+import { byText, compact, count, dateToText, fromJson, guardConflict, lower, required, startsWith, tagsToText, textToDate } from './codec.js';
 import type { SqlContext } from './context.js';
 import type { Database, ManagedPoliciesTable, PolicyVersionsTable } from './schema.js';
 
@@ -89,7 +89,7 @@ export function policyRepo(ctx: SqlContext): ManagedPolicyRepo {
         .selectAll()
         .where((eb) => (opts.includeAws && accountId !== AWS_ACCOUNT ? eb.or([eb('account_id', '=', accountId), eb('account_id', '=', AWS_ACCOUNT)]) : eb('account_id', '=', accountId)));
       if (opts.pathPrefix !== undefined) q = q.where(startsWith('path', opts.pathPrefix));
-      return (await q.orderBy('name_lower').orderBy('account_id').execute()).map(toRecord);
+      return (await q.orderBy(byText(ctx, 'name_lower')).orderBy(byText(ctx, 'account_id')).execute()).map(toRecord);
     },
 
     async update(arn, patch) {

@@ -1,6 +1,6 @@
 import type { Updateable } from 'kysely';
 import type { RoleRecord, RoleRepo } from '../ports.js';
-import { compact, count, dateToText, fromJson, guardConflict, lower, optDate, startsWith, tagsToText, textToDate, toJson, required } from './codec.js';
+import { byText, compact, count, dateToText, fromJson, guardConflict, lower, optDate, required, startsWith, tagsToText, textToDate, toJson } from './codec.js';
 import type { SqlContext } from './context.js';
 import { deleteOwnedRows, findOwnerId } from './owners.js';
 import type { RolesTable } from './schema.js';
@@ -69,7 +69,7 @@ export function roleRepo(ctx: SqlContext): RoleRepo {
     async list(accountId, pathPrefix) {
       let q = ctx.db().selectFrom('roles').selectAll().where('account_id', '=', accountId);
       if (pathPrefix !== undefined) q = q.where(startsWith('path', pathPrefix));
-      return (await q.orderBy('name_lower').execute()).map(toRecord);
+      return (await q.orderBy(byText(ctx, 'name_lower')).execute()).map(toRecord);
     },
 
     async update(accountId, name, patch) {

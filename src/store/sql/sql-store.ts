@@ -1,6 +1,6 @@
 /**
  * The Store over any Kysely database: the query layer every SQL adapter shares. An adapter
- * (sqlite/, later postgres/) opens the connection, runs the migrations, and hands the Kysely
+ * (sqlite/, postgres/) opens the connection, runs the migrations, and hands the Kysely
  * instance here with its dialect hooks.
  *
  * Transactions: `transaction(fn)` runs fn in one database transaction and gives it a Store
@@ -40,6 +40,8 @@ export interface SqlStoreOptions {
   onClose?: () => Promise<void> | void;
 }
 
+const MAX_TRANSACTION_ATTEMPTS = 5;
+
 interface ActiveTx {
   readonly trx: Kysely<Database>;
   done: boolean;
@@ -56,7 +58,7 @@ export function createSqlStore(opts: SqlStoreOptions): Store {
     return t && !t.done ? t : undefined;
   };
 
-  async function begin<T>(fn: (tx: ActiveTx) => Promise<T>, on: Kysely<Database> = root): Promise<T> {
+  function attempt<T>(fn: (tx: ActiveTx) => Promise<T>, on: Kysely<Database> = root): Promise<T> {
     return on.transaction().execute((trx) => {
       const tx: ActiveTx = { trx, done: false };
       tx.store = build(tx);
@@ -64,6 +66,22 @@ export function createSqlStore(opts: SqlStoreOptions): Store {
         tx.done = true;
       });
     });
+  }
+
+  /**
+   * An outermost transaction. A deadlock or serialization failure rolled the whole unit back, so
+   * it runs again (a few times, after a short random pause): fn only reads and writes through
+   * the transaction, so a second run starts from scratch.
+   */
+  async function begin<T>(fn: (tx: ActiveTx) => Promise<T>, on: Kysely<Database> = root): Promise<T> {
+    for (let round = 1; ; round++) {
+      try {
+        return await attempt(fn, on);
+      } catch (e) {
+        if (round >= MAX_TRANSACTION_ATTEMPTS || !opts.dialect.isTransient?.(e)) throw e;
+        await new Promise((r) => setTimeout(r, Math.random() * 20 * round));
+      }
+    }
   }
 
   /** A transaction between the dialect's audit-batch statements, all on one held connection. */

@@ -1,6 +1,6 @@
 import type { Updateable } from 'kysely';
 import type { UserRecord, UserRepo } from '../ports.js';
-import { compact, count, dateToText, fromJson, guardConflict, lower, optDate, required, startsWith, tagsToText, textToDate } from './codec.js';
+import { byText, compact, count, dateToText, fromJson, guardConflict, lower, optDate, required, startsWith, tagsToText, textToDate } from './codec.js';
 import type { SqlContext } from './context.js';
 import { deleteOwnedRows } from './owners.js';
 import type { UsersTable } from './schema.js';
@@ -55,7 +55,7 @@ export function userRepo(ctx: SqlContext): UserRepo {
     async list(accountId, pathPrefix) {
       let q = ctx.db().selectFrom('users').selectAll().where('account_id', '=', accountId);
       if (pathPrefix !== undefined) q = q.where(startsWith('path', pathPrefix));
-      const rows = await q.orderBy('name_lower').execute();
+      const rows = await q.orderBy(byText(ctx, 'name_lower')).execute();
       return rows.map(userToRecord);
     },
 

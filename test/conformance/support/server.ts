@@ -16,6 +16,7 @@ import { SignatureV4 } from '@smithy/signature-v4';
 import type { Settings } from '../../../src/config/config.js';
 import { startServer, type RunningServer } from '../../../src/main.js';
 import { Sha256 } from '../../../src/sigv4/testkit.js';
+import { dropSchemas, TEST_DATABASE_URL_ENV, testDatabaseUrl, uniqueSchema } from '../../../src/store/postgres/testing.js';
 
 export const REGION = 'us-east-1';
 
@@ -32,6 +33,8 @@ export interface TestServer {
   dataDir: string;
   root: Credentials;
   running: RunningServer;
+  /** Environment for a `rolecall` CLI command to open this server's store (PostgreSQL: its URL and schema). */
+  storeEnv: Record<string, string>;
   /** Restart on the same data dir (persistence tests). */
   restart(): Promise<void>;
   close(): Promise<void>;
@@ -55,10 +58,33 @@ export function tempDir(prefix: string): string {
   return mkdtempSync(join(tmpdir(), `rolecall-conf-${prefix}-`));
 }
 
+/**
+ * The store the test servers use: SQLite in their data dir, or with
+ * ROLECALL_TEST_ENGINE=postgres a fresh schema of the ROLECALL_TEST_DATABASE_URL database per
+ * server (so test files run in parallel on one database). `dispose` drops the schema.
+ */
+export const TEST_ENGINE_ENV = 'ROLECALL_TEST_ENGINE';
+
+export function testEngine(): 'sqlite' | 'postgres' {
+  const e = (process.env[TEST_ENGINE_ENV] ?? 'sqlite').trim().toLowerCase();
+  if (e === 'sqlite' || e === '') return 'sqlite';
+  if (e === 'postgres' || e === 'postgresql') return 'postgres';
+  throw new Error(`${TEST_ENGINE_ENV} must be sqlite or postgres, got ${JSON.stringify(e)}`);
+}
+
+export function testStoreSettings(): { settings: Pick<Settings, 'database' | 'databaseSchema'>; dispose(): Promise<void> } {
+  if (testEngine() === 'sqlite') return { settings: {}, dispose: async () => undefined };
+  const url = testDatabaseUrl();
+  if (!url) throw new Error(`${TEST_ENGINE_ENV}=postgres needs ${TEST_DATABASE_URL_ENV}`);
+  const schema = uniqueSchema('conf');
+  return { settings: { database: url, databaseSchema: schema }, dispose: () => dropSchemas(url, [schema]) };
+}
+
 export async function startTestServer(opts: { dataDir?: string; accountId?: string; root?: Credentials } = {}): Promise<TestServer> {
   const dataDir = opts.dataDir ?? tempDir('data');
   const accountId = opts.accountId ?? randomAccountId();
   const root = opts.root ?? rootKeys();
+  const engine = testStoreSettings();
   const settings: Settings = {
     host: '127.0.0.1',
     port: 0,
@@ -68,6 +94,7 @@ export async function startTestServer(opts: { dataDir?: string; accountId?: stri
     rootSecretAccessKey: root.secretAccessKey,
     region: REGION,
     logLevel: 'silent',
+    ...engine.settings,
   };
   let running = await startServer(settings);
   const ts: TestServer = {
@@ -77,6 +104,10 @@ export async function startTestServer(opts: { dataDir?: string; accountId?: stri
     dataDir,
     root,
     running,
+    storeEnv: {
+      ...(settings.database ? { ROLECALL_DATABASE_URL: settings.database } : {}),
+      ...(settings.databaseSchema ? { ROLECALL_DATABASE_SCHEMA: settings.databaseSchema } : {}),
+    },
     async restart() {
       await running.close();
       running = await startServer(settings);
@@ -86,6 +117,7 @@ export async function startTestServer(opts: { dataDir?: string; accountId?: stri
     },
     async close() {
       await running.close();
+      await engine.dispose();
       if (!opts.dataDir) rmSync(dataDir, { recursive: true, force: true });
     },
   };

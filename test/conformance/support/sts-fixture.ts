@@ -15,7 +15,7 @@ import type { Settings } from '../../../src/config/config.js';
 import { startServer, type RunningServer } from '../../../src/main.js';
 import { createAccount } from '../../../src/services/accounts/accounts.js';
 import { base32Decode, timeStep, totpCode } from '../../../src/services/iam/shared/totp.js';
-import { randomAccountId, REGION, rootKeys, runProcess, tempDir, iamClient, stsClient, doc, type Client, type Credentials, type ProcResult } from './server.js';
+import { randomAccountId, REGION, testStoreSettings, rootKeys, runProcess, tempDir, iamClient, stsClient, doc, type Client, type Credentials, type ProcResult } from './server.js';
 import { existsSync, rmSync } from 'node:fs';
 
 export interface StsServer {
@@ -35,6 +35,7 @@ export async function startStsServer(): Promise<StsServer> {
   const root = rootKeys();
   // Whole seconds: sessions are issued at second precision, so Expiration - now is exact.
   const clock = new ManualClock(Math.floor(Date.now() / 1000) * 1000);
+  const engine = testStoreSettings();
   const settings: Settings = {
     host: '127.0.0.1',
     port: 0,
@@ -44,6 +45,7 @@ export async function startStsServer(): Promise<StsServer> {
     rootSecretAccessKey: root.secretAccessKey,
     region: REGION,
     logLevel: 'silent',
+    ...engine.settings,
   };
   const running = await startServer(settings, { clock });
   return {
@@ -55,6 +57,7 @@ export async function startStsServer(): Promise<StsServer> {
     offsetMs: () => clock.now().getTime() - Date.now(),
     async close() {
       await running.close();
+      await engine.dispose();
       rmSync(dataDir, { recursive: true, force: true });
     },
   };
