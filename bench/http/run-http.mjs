@@ -19,7 +19,7 @@
 //
 // Environment:
 //   BENCH_HTTP_ROUNDS (3)  BENCH_HTTP_SECONDS (5)  BENCH_HTTP_WARMUP (2)  BENCH_HTTP_CONNS (16; e.g. 16,64)
-//   BENCH_HTTP_TARGETS (floor,rolecall,moto)  BENCH_HTTP_CASES (all: GetCallerIdentity,AssumeRole,
+//   BENCH_HTTP_TARGETS (floor,rolecall,rolecall-noaudit,moto)  BENCH_HTTP_CASES (all: GetCallerIdentity,AssumeRole,
 //   GetCallerIdentity+session)  BENCH_HTTP_DATA_DIR (parent of Rolecall's temporary data directory;
 //   default the OS temp dir)  BENCH_HTTP_PROF=1 (Rolecall under --cpu-prof, profiles
 //   in bench/results/http-prof/)  BENCH_HTTP_OUT (bench/results/http.jsonl, appended)
@@ -44,7 +44,7 @@ const ROUNDS = Number(process.env.BENCH_HTTP_ROUNDS || 3);
 const SECS = Math.min(Number(process.env.BENCH_HTTP_SECONDS || 5), 60);
 const WARM = Number(process.env.BENCH_HTTP_WARMUP || 2);
 const CONNS = (process.env.BENCH_HTTP_CONNS || '16').split(',').map((s) => Number(s.trim())).filter((n) => n > 0);
-const TARGETS = (process.env.BENCH_HTTP_TARGETS || 'floor,rolecall,moto').split(',').map((s) => s.trim()).filter(Boolean);
+const TARGETS = (process.env.BENCH_HTTP_TARGETS || 'floor,rolecall,rolecall-noaudit,moto').split(',').map((s) => s.trim()).filter(Boolean);
 const PROF = process.env.BENCH_HTTP_PROF === '1';
 const DATA_PARENT = process.env.BENCH_HTTP_DATA_DIR || undefined; // where Rolecall's temporary data directories go (default: the OS temp dir)
 const ONLY_CASES = process.env.BENCH_HTTP_CASES ? new Set(process.env.BENCH_HTTP_CASES.split(',').map((s) => s.trim())) : undefined;
@@ -290,7 +290,7 @@ function startFloor(port) {
   return track(spawn(cmd, args, { env: { ...process.env, PORT: String(port) }, stdio: ['ignore', 'ignore', 'inherit'] }));
 }
 
-async function startRolecall(port, round) {
+async function startRolecall(port, round, extraEnv = {}) {
   const dataDir = mkdtempSync(join(DATA_PARENT ?? work, `rolecall-bench-data-r${round}-`));
   dataDirs.push(dataDir);
   const logFile = join(work, `rolecall-r${round}.log`);
@@ -303,7 +303,8 @@ async function startRolecall(port, round) {
   const main = join(root, 'dist', 'src', 'cli', 'main.js');
   const [cmd, args] = pin(SERVER_CPU, process.execPath, [...nodeArgs, main, 'start', '--host', HOST, '--data-dir', dataDir, '--port', String(port), '--log-level', 'warn']);
   const env = { ...process.env, ROLECALL_ROOT_ACCESS_KEY_ID: ROOT_KEYS.accessKeyId, ROLECALL_ROOT_SECRET_ACCESS_KEY: ROOT_KEYS.secretAccessKey, ROLECALL_ACCOUNT_ID: ACCOUNT };
-  for (const k of ['ROLECALL_HOST', 'ROLECALL_PORT', 'ROLECALL_DATA_DIR', 'ROLECALL_REGION', 'ROLECALL_LOG_LEVEL']) delete env[k];
+  for (const k of ['ROLECALL_HOST', 'ROLECALL_PORT', 'ROLECALL_DATA_DIR', 'ROLECALL_REGION', 'ROLECALL_LOG_LEVEL', 'ROLECALL_AUDIT']) delete env[k];
+  Object.assign(env, extraEnv);
   const child = track(spawn(cmd, args, { env, stdio: ['ignore', 'ignore', 'pipe'] }));
   child.stderr.on('data', (d) => appendFileSync(logFile, d));
   child.logFile = logFile;
@@ -367,12 +368,14 @@ function setupMoto(port) {
 const CASES = {
   floor: ['GetCallerIdentity', 'AssumeRole', 'GetCallerIdentity+session'],
   rolecall: ['GetCallerIdentity', 'AssumeRole', 'GetCallerIdentity+session'],
+  // The same server with ROLECALL_AUDIT=off: what the audit trail costs (issue: must not halve throughput).
+  'rolecall-noaudit': ['GetCallerIdentity', 'AssumeRole', 'GetCallerIdentity+session'],
   moto: ['GetCallerIdentity', 'AssumeRole'],
 };
 /** What the 200 answer must say (Rolecall: the real caller; floor and moto: an STS answer). */
 function expectation(target, kase) {
   const all = (...res) => ({ test: (s) => res.every((re) => re.test(s)) });
-  if (target !== 'rolecall') return kase === 'AssumeRole' ? all(/<AssumeRoleResponse[\s>]/, /<SessionToken>[^<]+</) : all(/<GetCallerIdentityResponse[\s>]/, /<Arn>/);
+  if (!target.startsWith('rolecall')) return kase === 'AssumeRole' ? all(/<AssumeRoleResponse[\s>]/, /<SessionToken>[^<]+</) : all(/<GetCallerIdentityResponse[\s>]/, /<Arn>/);
   if (kase === 'GetCallerIdentity') return all(new RegExp(`<Arn>arn:aws:iam::${ACCOUNT}:user/bench</Arn>`));
   if (kase === 'AssumeRole') return all(new RegExp(`<Arn>arn:aws:sts::${ACCOUNT}:assumed-role/bench-role/bench</Arn>`), /<AccessKeyId>ASIA/, /<SessionToken>[^<]+</);
   return all(new RegExp(`<Arn>arn:aws:sts::${ACCOUNT}:assumed-role/bench-role/bench-session</Arn>`));
@@ -505,6 +508,19 @@ async function main() {
         }
         servers.rolecall = { child, port, ready };
       }
+      if (targets.includes('rolecall-noaudit')) {
+        const port = await freePort();
+        const child = await startRolecall(port, round, { ROLECALL_AUDIT: 'off' });
+        started.push(child);
+        let ready, own;
+        try {
+          ready = await waitReady(child, port, probeGet('/_rolecall/health'), 'rolecall-noaudit');
+          own = await setupRolecall(port); // its own token keys: sessions of the other server do not open here
+        } catch (e) {
+          throw new Error(`${e.message}\n--- rolecall-noaudit stderr ---\n${tail(child.logFile)}`);
+        }
+        servers['rolecall-noaudit'] = { child, port, ready, creds: { user: own.user, session: own.session } };
+      }
       if (targets.includes('moto')) {
         const port = await freePort();
         const child = startMoto(port);
@@ -519,7 +535,7 @@ async function main() {
       for (const target of order) {
         const s = servers[target];
         // moto ignores signatures; it is sent the anchors' example key (same request shape and size).
-        const c = target === 'moto' ? { user: { accessKeyId: DEFAULT_AKID, secretAccessKey: DEFAULT_SECRET } } : longTerm;
+        const c = target === 'moto' ? { user: { accessKeyId: DEFAULT_AKID, secretAccessKey: DEFAULT_SECRET } } : s.creds ?? longTerm;
         for (const kase of CASES[target]) {
           if (kase.endsWith('+session') && !c.session) continue;
           if (ONLY_CASES && !ONLY_CASES.has(kase)) continue;

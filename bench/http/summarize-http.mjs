@@ -14,6 +14,8 @@ export const HTTP_TARGETS = [
   ['rolecall', 'floor', 'AssumeRole', 0.25, 'AssumeRole end to end vs bare node:http'],
   ['rolecall', 'moto', 'AssumeRole', 20, 'AssumeRole vs moto_server'],
   ['rolecall', 'floor', 'GetCallerIdentity+session', 0.4, 'GetCallerIdentity, session credentials vs bare node:http (same request)'],
+  ['rolecall', 'rolecall-noaudit', 'GetCallerIdentity', 0.5, 'GetCallerIdentity, audit trail on vs off (auditing must not halve throughput)'],
+  ['rolecall', 'rolecall-noaudit', 'AssumeRole', 0.5, 'AssumeRole, audit trail on vs off'],
 ];
 const REFERENCE = [
   ['moto', 'floor', 'GetCallerIdentity', 'moto vs the floor'],
@@ -40,7 +42,7 @@ const share = (xs) => {
   const m = median(v).toFixed(2);
   return v.length > 1 ? `${m} (${Math.min(...v).toFixed(2)}–${Math.max(...v).toFixed(2)})` : m;
 };
-const TARGET_TEXT = { floor: 'floor (node:http, fixed XML)', rolecall: 'Rolecall', moto: 'moto_server' };
+const TARGET_TEXT = { floor: 'floor (node:http, fixed XML)', rolecall: 'Rolecall', 'rolecall-noaudit': 'Rolecall, audit off', moto: 'moto_server' };
 
 export function summarizeHttp(rows, meta = {}) {
   const runs = rows.filter((r) => r.target);
