@@ -3,15 +3,17 @@
  * system clock, crypto randomness) and wires them into the gateway and the HTTP listener.
  */
 import { pino, type Logger } from 'pino';
+import type { AuditTrail } from './audit/event.js';
 import { Authorizer } from './authz/authorizer.js';
 import { StorePolicySource } from './authz/store-policy-source.js';
 import type { Settings } from './config/config.js';
 import { systemClock, type Clock } from './domain/clock.js';
 import { cryptoRandom, type Random } from './domain/random.js';
+import { decisionPointEndpoints } from './endpoints/authorize/index.js';
 import { routeEndpoints, type Endpoint } from './endpoints/endpoint.js';
 import { Gateway } from './gateway/gateway.js';
 import { sessionResolver } from './gateway/session-caller.js';
-import { listen, type Listening } from './http/server.js';
+import { listen, type HttpRequest, type HttpResponse, type Listening } from './http/server.js';
 import { ensureFirstAccount, type RootCredentials } from './services/accounts/accounts.js';
 import { operationRegistry } from './services/registry.js';
 import { loadOrCreateMasterKey } from './store/sealing.js';
@@ -26,6 +28,8 @@ export interface RunningServer {
   store: Store;
   root: RootCredentials;
   createdAccount: boolean;
+  /** The request handler behind the listener (in-process benchmarks call it directly). */
+  handle(req: HttpRequest): Promise<HttpResponse>;
   close(): Promise<void>;
 }
 
@@ -46,7 +50,15 @@ export async function openStore(dataDir: string): Promise<Store> {
   return openSqliteStore({ dataDir, masterKey });
 }
 
-export async function startServer(settings: Settings, opts: { clock?: Clock; random?: Random; logger?: Logger } = {}): Promise<RunningServer> {
+export interface ServerOptions {
+  clock?: Clock;
+  random?: Random;
+  logger?: Logger;
+  /** Where audit records go (the decision point records its decisions there). */
+  audit?: AuditTrail;
+}
+
+export async function startServer(settings: Settings, opts: ServerOptions = {}): Promise<RunningServer> {
   const clock = opts.clock ?? systemClock;
   const random = opts.random ?? cryptoRandom;
   const logger = opts.logger ?? makeLogger(settings.logLevel);
@@ -59,19 +71,23 @@ export async function startServer(settings: Settings, opts: { clock?: Clock; ran
     if (settings.rootSecretAccessKey) accountOpts.rootSecretAccessKey = settings.rootSecretAccessKey;
     const { credentials, created } = await ensureFirstAccount(store, random, clock, accountOpts);
     const sessions = new SessionTokenService({ settings: store.settings, clock, random });
+    const resolveSessionToken = sessionResolver(sessions, store, () => Math.floor(clock.now().getTime() / 1000));
+    const policySource = new StorePolicySource(store);
     const gateway = new Gateway({
       store,
       clock,
       random,
       sessions,
-      resolveSessionToken: sessionResolver(sessions, store, () => Math.floor(clock.now().getTime() / 1000)),
+      resolveSessionToken,
       operations: operationRegistry(),
-      authorizer: new Authorizer(new StorePolicySource(store)),
+      authorizer: new Authorizer(policySource),
       logger,
       defaultRegion: settings.region,
     });
     // Non-AWS surfaces on the same port (container credentials, authorize API, ...).
-    const endpoints: Endpoint[] = [];
+    const endpoints: Endpoint[] = [
+      ...decisionPointEndpoints({ store, clock, random, resolveSessionToken, policySource, auditMode: settings.authorizeAudit ?? 'denials', logger, ...(opts.audit ? { audit: opts.audit } : {}) }),
+    ];
     const handler = routeEndpoints(endpoints, (req) => gateway.handle(req));
     const listening: Listening = await listen(handler, settings.host, settings.port, (err) => logger.error({ err }, 'http error'));
     return {
@@ -80,6 +96,7 @@ export async function startServer(settings: Settings, opts: { clock?: Clock; ran
       store,
       root: credentials,
       createdAccount: created,
+      handle: handler,
       close: async () => {
         await listening.close();
         await store.close();

@@ -19,7 +19,12 @@ export interface Settings {
   rootSecretAccessKey?: string;
   region: string;
   logLevel: string;
+  /** Which decision-point decisions are audited (default `denials`). */
+  authorizeAudit?: AuthorizeAuditMode;
 }
+
+export type AuthorizeAuditMode = 'denials' | 'all' | 'off';
+const AUTHORIZE_AUDIT_MODES: readonly string[] = ['denials', 'all', 'off'];
 
 export interface SettingSpec {
   key: keyof Settings;
@@ -38,6 +43,7 @@ export const SETTINGS: SettingSpec[] = [
   { key: 'rootSecretAccessKey', flag: '--root-secret-access-key', env: 'ROLECALL_ROOT_SECRET_ACCESS_KEY', help: 'fix the first account\'s root secret access key' },
   { key: 'region', flag: '--region', env: 'ROLECALL_REGION', help: 'region reported to clients', default: DEFAULT_REGION },
   { key: 'logLevel', flag: '--log-level', env: 'ROLECALL_LOG_LEVEL', help: 'fatal, error, warn, info, debug, trace or silent', default: 'info' },
+  { key: 'authorizeAudit', flag: '--authorize-audit', env: 'ROLECALL_AUTHORIZE_AUDIT', help: 'decision point (/_rolecall/authorize) decisions to audit: denials, all or off', default: 'denials' },
 ];
 
 export function defaultDataDir(): string {
@@ -59,6 +65,7 @@ export function resolveSettings(flags: Partial<Record<keyof Settings, string>>, 
     throw new Error('set both ROLECALL_ROOT_ACCESS_KEY_ID and ROLECALL_ROOT_SECRET_ACCESS_KEY, or neither');
   }
   if (raw.rootAccessKeyId !== undefined && !/^AKIA[A-Z0-9]{12,124}$/.test(raw.rootAccessKeyId)) throw new Error('the root access key id must look like AKIA followed by 12+ upper-case letters or digits');
+  if (raw.authorizeAudit !== undefined && !AUTHORIZE_AUDIT_MODES.includes(raw.authorizeAudit)) throw new Error(`invalid authorize audit mode (denials, all or off): ${raw.authorizeAudit}`);
   const settings: Settings = {
     host: raw.host as string,
     port,
@@ -66,6 +73,7 @@ export function resolveSettings(flags: Partial<Record<keyof Settings, string>>, 
     region: raw.region as string,
     logLevel: raw.logLevel as string,
   };
+  if (raw.authorizeAudit) settings.authorizeAudit = raw.authorizeAudit as AuthorizeAuditMode;
   if (raw.accountId) settings.accountId = raw.accountId;
   if (raw.rootAccessKeyId) settings.rootAccessKeyId = raw.rootAccessKeyId;
   if (raw.rootSecretAccessKey) settings.rootSecretAccessKey = raw.rootSecretAccessKey;
