@@ -146,7 +146,7 @@ async function handle(req, res, store) {
     case 'PutObject': {
       const body = req.rawBody;
       const etag = createHash('md5').update(body).digest('hex');
-      op.b.objects.set(op.key, { body, etag, contentType: req.headers['content-type'] ?? 'binary/octet-stream', lastModified: new Date(), tags: op.tags, owner: req.rolecall.principal.arn });
+      op.b.objects.set(op.key, { body, etag, contentType: req.headers['content-type'] ?? 'binary/octet-stream', lastModified: store.clock.now(), tags: op.tags, owner: req.rolecall.principal.arn });
       res.writeHead(200, { etag: `"${etag}"`, 'x-amz-request-id': requestId, 'content-length': 0 });
       return res.end();
     }
@@ -170,11 +170,14 @@ async function handle(req, res, store) {
  * @param {string} options.ownerAccountId  the account that owns the buckets (cross-account rules)
  * @param {Record<string, {policy?: string | object}>} options.buckets  bucket names and their bucket policies
  * @param {boolean} [options.allowUnsignedPayload]  accept UNSIGNED-PAYLOAD (presigned PUT URLs), as S3 does
+ * @param {{now(): Date}} [options.clock]  the store's clock (Date headers, LastModified); tests share Rolecall's
  */
 export function createObjectStore(options) {
+  const clock = options.clock ?? options.rolecall.clock ?? { now: () => new Date() };
   const store = {
+    clock,
     ownerAccountId: options.ownerAccountId,
-    buckets: new Map(Object.entries(options.buckets ?? {}).map(([name, b]) => [name, { policy: b.policy, objects: new Map(), created: new Date() }])),
+    buckets: new Map(Object.entries(options.buckets ?? {}).map(([name, b]) => [name, { policy: b.policy, objects: new Map(), created: clock.now() }])),
   };
   const handler = withIam((req, res) => handle(req, res, store), {
     rolecall: options.rolecall,
@@ -190,6 +193,8 @@ export function createObjectStore(options) {
   });
   const server = createServer({ keepAlive: true }, (req, res) => {
     res.setHeader('x-amz-id-2', randomUUID());
+    // SDKs correct their clock from the Date header of a response: it must be this store's time.
+    res.setHeader('date', clock.now().toUTCString());
     handler(req, res);
   });
   return {

@@ -6,6 +6,7 @@ import { runEnv } from './env.js';
 import { runRole } from './revoke-sessions.js';
 import { runSimulate } from './simulate.js';
 import { runStart } from './start.js';
+import { runVerifyIdentity } from './verify-identity.js';
 
 const HELP = `rolecall: self-hostable AWS IAM roles, trust policies and STS
 
@@ -17,6 +18,7 @@ Commands:
   account create|list      more accounts, each with root credentials, for cross-account work
   role revoke-sessions ROLE deny a role's sessions issued before now (AWSRevokeOlderSessions)
   simulate-custom-policy   evaluate policies offline, like 'aws iam simulate-custom-policy'
+  verify-identity TOKEN    who signed an EKS-style token, presigned GetCallerIdentity URL or Vault login data
   version                  print the version
   help                     this text
 
@@ -43,6 +45,8 @@ export async function main(argv: string[]): Promise<number> {
       return runRole(rest, out, err);
     case 'simulate-custom-policy':
       return runSimulate(rest, out, err);
+    case 'verify-identity':
+      return runVerifyIdentity(rest, out, err);
     case 'version':
     case '--version':
       out(`rolecall ${version()}\n`);

@@ -84,6 +84,8 @@ export interface DecisionJson {
   decision: DecisionName;
   /** The statements that decided: every matching Deny, or the Allows that granted. */
   matchedStatements: MatchedStatementJson[];
+  /** Served from the decision cache (docs/authorize.md#caching). */
+  cached: boolean;
   /** Denials: the policy type that caused it (identity, resource, boundary, session). */
   deniedBy?: string;
   /** Denials: AWS's AccessDenied message. */

@@ -27,7 +27,7 @@ import type { Endpoint } from '../endpoint.js';
 import { decisionEvents, recordAll, shouldAudit, type AuditMode, type DecisionRecord } from './audit-events.js';
 import { authenticateRaw, claimedKeyId, rawOf, ROLECALL_SIGNING_NAME, type AuthDeps } from './authenticate-call.js';
 import { fullContext, requestContext, serviceContext } from './context.js';
-import { resourcePolicy, type Decider, type DecisionQuery, type ResourcePolicy } from './decider.js';
+import { resourcePolicy, type Decided, type Decider, type DecisionQuery, type ResourcePolicy } from './decider.js';
 import { forwardedRequest, type Forwarded } from './forwarded-request.js';
 import { errorJson, errorResponse, header, isRecord, jsonResponse, readJsonObject, validation } from './http-json.js';
 import { principalView } from './principal-view.js';
@@ -198,8 +198,8 @@ export class AuthorizeEndpoint implements Endpoint {
     const decisions: DecisionJson[] = [];
     for (let i = 0; i < queries.length; i++) {
       const q = queries[i] as DecisionQuery;
-      const r = results[i] as EvaluationResult;
-      const d: DecisionJson = { action: q.action, resource: q.resource, decision: r.decision, matchedStatements: matched(r) };
+      const { result: r, cached } = results[i] as Decided;
+      const d: DecisionJson = { action: q.action, resource: q.resource, decision: r.decision, matchedStatements: matched(r), cached };
       if (r.decision !== 'allowed') {
         if (r.deniedBy) d.deniedBy = r.deniedBy;
         d.message = accessDeniedMessage(caller.arn, q.action, q.resource, r);

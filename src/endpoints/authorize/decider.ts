@@ -44,6 +44,12 @@ export interface DecisionQuery {
   resourcePolicy?: ResourcePolicy;
 }
 
+export interface Decided {
+  result: EvaluationResult;
+  /** Served from the decision cache. */
+  cached: boolean;
+}
+
 export class Decider {
   constructor(
     private readonly source: PolicySource,
@@ -51,9 +57,9 @@ export class Decider {
   ) {}
 
   /** One decision per query, in order; the caller's policies are read at most once. */
-  async decideAll(caller: Caller, queries: readonly DecisionQuery[]): Promise<EvaluationResult[]> {
+  async decideAll(caller: Caller, queries: readonly DecisionQuery[]): Promise<Decided[]> {
     let base: Promise<PolicySet> | undefined;
-    const out: EvaluationResult[] = [];
+    const out: Decided[] = [];
     for (const q of queries) {
       let key: string | undefined;
       let gen = 0;
@@ -62,7 +68,7 @@ export class Decider {
         key = decisionKey(gen, caller, q.action, q.resource, q.resourceAccount, q.resourcePolicy?.text, q.context);
         const hit = this.cache.get(key);
         if (hit) {
-          out.push(hit);
+          out.push({ result: hit, cached: true });
           continue;
         }
       }
@@ -71,12 +77,12 @@ export class Decider {
       if (q.resourcePolicy) set.resource = q.resourcePolicy.named;
       const r = evaluate({ principal: caller.principal, action: q.action, resource: q.resource, resourceAccount: q.resourceAccount, context: q.context }, set, { resourceType: 'resource' });
       if (this.cache && key !== undefined && !timeSensitive(set)) this.cache.set(key, gen, r);
-      out.push(r);
+      out.push({ result: r, cached: false });
     }
     return out;
   }
 
   async decide(caller: Caller, q: DecisionQuery): Promise<EvaluationResult> {
-    return (await this.decideAll(caller, [q]))[0] as EvaluationResult;
+    return ((await this.decideAll(caller, [q]))[0] as Decided).result;
   }
 }
