@@ -249,6 +249,26 @@ describe('the call to the decision point itself', () => {
     }
   });
 
+  it('remembered credentials follow the store: a deactivated key fails at once, for the service and for its clients', async () => {
+    const temp = await a.user('temp-service', allow('rolecall:Authorize'));
+    const c = new AuthorizeClient({ endpoint: s.url, credentials: temp.creds, clock: s.clock });
+    const carol = await a.user('carol', allow('orders:GetOrder'));
+    try {
+      const req = await ordersRequest(carol.creds, { method: 'GET', body: '' });
+      const target = [{ action: 'orders:GetOrder', resources: ['*'] }];
+      assert.equal((await c.authorize({ request: req, authorizations: target })).allowed, true);
+      assert.equal((await c.authorize({ request: req, authorizations: target })).allowed, true);
+      await a.rootIam.call('UpdateAccessKey', { UserName: 'carol', AccessKeyId: carol.creds.accessKeyId, Status: 'Inactive' });
+      const after = await c.authorize({ request: req, authorizations: target });
+      assert.deepEqual([after.authenticated, after.error?.code], [false, 'InvalidClientTokenId']);
+      await a.rootIam.call('UpdateAccessKey', { UserName: 'temp-service', AccessKeyId: temp.creds.accessKeyId, Status: 'Inactive' });
+      const e = await rejection(c.authorize({ request: req, authorizations: target }));
+      assert.deepEqual([e.code, e.status, e.message], ['InvalidClientTokenId', 403, 'The security token included in the request is invalid.']);
+    } finally {
+      c.close();
+    }
+  });
+
   it('rolecall:RequestedAction scopes a service credential to its own actions', async () => {
     const scoped = await a.user('scoped-service', allow('rolecall:Authorize', '*', { 'ForAllValues:StringLike': { 'rolecall:RequestedAction': 'orders:*' } }));
     const c = new AuthorizeClient({ endpoint: s.url, credentials: scoped.creds, clock: s.clock });

@@ -10,6 +10,7 @@ import { authenticate, sigv4AwsError, type AuthenticateDeps } from '../../gatewa
 import type { HttpRequest } from '../../http/server.js';
 import { missingAuthenticationToken, parseAuth, wrongService, type ParsedAuth, type RawRequest } from '../../sigv4/index.js';
 import type { Store } from '../../store/ports.js';
+import type { CredentialMemo } from './credential-memo.js';
 
 /** The signing name of calls to the decision point (the credential scope's service). */
 export const ROLECALL_SIGNING_NAME = 'rolecall';
@@ -17,6 +18,8 @@ export const ROLECALL_SIGNING_NAME = 'rolecall';
 export interface AuthDeps {
   store: Store;
   resolveSessionToken?: AuthenticateDeps['resolveSessionToken'];
+  /** Remembered credential lookups (credential-memo.ts); without it every request looks up. */
+  memo?: CredentialMemo;
 }
 
 export interface Authenticated {
@@ -35,11 +38,13 @@ export async function authenticateRaw(raw: RawRequest, deps: AuthDeps, now: Date
   if (!parsed.auth) throw sigv4AwsError(missingAuthenticationToken());
   const auth = parsed.auth;
   if (opts.signingName !== undefined && auth.service !== opts.signingName) throw sigv4AwsError(wrongService(opts.signingName));
+  const extra = opts.allowUnsignedPayload ? { allowUnsignedPayload: true } : {};
+  if (deps.memo) return { caller: await deps.memo.authenticate(raw, auth, deps, now, extra), auth };
   const a = await authenticate(raw, auth, {
     store: deps.store,
     now,
     ...(deps.resolveSessionToken ? { resolveSessionToken: deps.resolveSessionToken } : {}),
-    ...(opts.allowUnsignedPayload ? { verifyOptions: { allowUnsignedPayload: true } } : {}),
+    verifyOptions: extra,
   });
   return { caller: a.caller, auth };
 }

@@ -26,7 +26,8 @@ import { credentialRestriction } from '../../services/sts/credential-restriction
 import type { Endpoint } from '../endpoint.js';
 import { decisionEvents, recordAll, shouldAudit, type AuditMode, type DecisionRecord } from './audit-events.js';
 import { authenticateRaw, claimedKeyId, rawOf, ROLECALL_SIGNING_NAME, type AuthDeps } from './authenticate-call.js';
-import { fullContext, requestContext, serviceContext } from './context.js';
+import { fullContext, requestContext, requestKeyText, serviceContext } from './context.js';
+import { contextText } from './decision-cache.js';
 import { resourcePolicy, type Decided, type Decider, type DecisionQuery, type ResourcePolicy } from './decider.js';
 import { forwardedRequest, type Forwarded } from './forwarded-request.js';
 import { errorJson, errorResponse, header, isRecord, jsonResponse, readJsonObject, validation } from './http-json.js';
@@ -156,9 +157,15 @@ export class AuthorizeEndpoint implements Endpoint {
   /** rolecall:Authorize for the service's credential, decided (and cached) like any request. */
   private async checkServiceMayAsk(service: Caller, region: string, req: HttpRequest, input: AuthorizeInput, now: Date): Promise<void> {
     const actions = [...new Set(input.targets.map((t) => t.action))];
-    const reqKeys = requestContext({ raw: rawOf(req), region, sourceIp: req.remoteAddress, secureTransport: false, now });
-    const context = fullContext(reqKeys, { [REQUESTED_ACTION_KEY]: actions }, service, now);
-    const r = await this.deps.decider.decide(service, { action: AUTHORIZE_ACTION, resource: '*', resourceAccount: service.accountId, context });
+    const facts = { raw: rawOf(req), region, sourceIp: req.remoteAddress, secureTransport: false, now };
+    const serviceKeys = { [REQUESTED_ACTION_KEY]: actions };
+    const r = await this.deps.decider.decide(service, {
+      action: AUTHORIZE_ACTION,
+      resource: '*',
+      resourceAccount: service.accountId,
+      contextKey: requestKeyText(facts) + '\u0004' + contextText(serviceKeys),
+      context: () => fullContext(requestContext(facts), serviceKeys, service, now),
+    });
     if (r.decision !== 'allowed') throw new AwsError('AccessDenied', accessDeniedMessage(service.arn, AUTHORIZE_ACTION, '*', r));
   }
 
@@ -180,16 +187,21 @@ export class AuthorizeEndpoint implements Endpoint {
       if (!(e instanceof AwsError)) throw e;
       const answer: AuthorizeAnswer = { requestId, authenticated: false, allowed: false, decision: 'implicitDeny', decisions: [], error: errorJson(e) };
       const keyId = claimedKeyId(raw);
-      await this.audit(false, { requestId, now, region: '', sourceIp, userAgent, decisions: [], asked, error: { code: e.code, message: e.message }, ...(keyId ? { accessKeyId: keyId } : {}) });
+      if (this.auditing(false)) await this.audit({ requestId, now, region: '', sourceIp, userAgent, decisions: [], asked, error: { code: e.code, message: e.message }, ...(keyId ? { accessKeyId: keyId } : {}) });
       return answer;
     }
 
-    const reqKeys = requestContext({ raw, region, sourceIp, secureTransport: input.forwarded.secureTransport ?? false, now });
+    const facts = { raw, region, sourceIp, secureTransport: input.forwarded.secureTransport ?? false, now };
+    const factsKey = requestKeyText(facts);
+    let reqKeys: Record<string, ContextValue> | undefined;
     const queries: DecisionQuery[] = [];
     for (const t of input.targets) {
-      const context = fullContext(reqKeys, t.context, caller, now);
+      // Built only when a decision is evaluated or a denial explained (a cache hit needs neither).
+      let full: Record<string, ContextValue> | undefined;
+      const context = () => (full ??= fullContext((reqKeys ??= requestContext(facts)), t.context, caller, now));
+      const contextKey = factsKey + '\u0004' + contextText(t.context);
       for (const resource of t.resources) {
-        const q: DecisionQuery = { action: t.action, resource, resourceAccount: resourceAccountOf(t, resource), context };
+        const q: DecisionQuery = { action: t.action, resource, resourceAccount: resourceAccountOf(t, resource), contextKey, context };
         if (t.resourcePolicy) q.resourcePolicy = t.resourcePolicy;
         queries.push(q);
       }
@@ -203,13 +215,13 @@ export class AuthorizeEndpoint implements Endpoint {
       if (r.decision !== 'allowed') {
         if (r.deniedBy) d.deniedBy = r.deniedBy;
         d.message = accessDeniedMessage(caller.arn, q.action, q.resource, r);
-        d.encodedMessage = await encodeAuthorizationMessage(this.deps.store.settings, authorizationDetails(caller, q.action, q.resource, q.context, r));
+        d.encodedMessage = await encodeAuthorizationMessage(this.deps.store.settings, authorizationDetails(caller, q.action, q.resource, q.context(), r));
       }
       decisions.push(d);
     }
     const decision = overall(decisions);
     const answer: AuthorizeAnswer = { requestId, authenticated: true, allowed: decision === 'allowed', decision, principal: principalView(caller), decisions };
-    await this.audit(answer.allowed, { requestId, now, region, sourceIp, userAgent, caller, decisions, asked });
+    if (this.auditing(answer.allowed)) await this.audit({ requestId, now, region, sourceIp, userAgent, caller, decisions, asked });
     return answer;
   }
 
@@ -227,10 +239,12 @@ export class AuthorizeEndpoint implements Endpoint {
     }
   }
 
-  private async audit(allowed: boolean, record: DecisionRecord): Promise<void> {
-    const trail = this.deps.audit;
-    if (!trail || !shouldAudit(this.deps.auditMode, allowed)) return;
+  private auditing(allowed: boolean): boolean {
+    return this.deps.audit !== undefined && shouldAudit(this.deps.auditMode, allowed);
+  }
+
+  private async audit(record: DecisionRecord): Promise<void> {
     // INVARIANT: a decision is answered only once its audit record is durable (fail closed).
-    await recordAll(trail, decisionEvents(record, this.deps.random));
+    if (this.deps.audit) await recordAll(this.deps.audit, decisionEvents(record, this.deps.random));
   }
 }

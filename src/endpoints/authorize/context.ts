@@ -93,7 +93,23 @@ export function requestContext(f: RequestFactsIn): Record<string, ContextValue> 
   return c;
 }
 
-/** Request keys, then the service's keys, then the principal's (which nothing may override). */
+/**
+ * A text that determines every key of `requestContext(f)` except the time keys: the facts it is
+ * made from (decision cache keys; see decision-cache.ts).
+ */
+export function requestKeyText(f: RequestFactsIn): string {
+  return `${f.sourceIp}\u0001${f.secureTransport ? 1 : 0}\u0001${f.region}\u0001${header(f.raw, 'user-agent') ?? '\u0000'}\u0001${header(f.raw, 'referer') ?? '\u0000'}`;
+}
+
+/**
+ * Request keys, then the service's keys, then the principal's (which nothing may override).
+ * Copied key by key: spreading three objects with `:`-keys costs ~10x more in V8 (measured).
+ */
 export function fullContext(request: Record<string, ContextValue>, service: Record<string, ContextValue>, caller: Caller, now: Date): Record<string, ContextValue> {
-  return { ...request, ...service, ...callerContext(caller, now) };
+  const out: Record<string, ContextValue> = {};
+  for (const k in request) out[k] = request[k] as ContextValue;
+  for (const k in service) out[k] = service[k] as ContextValue;
+  const c = callerContext(caller, now);
+  for (const k in c) out[k] = c[k] as ContextValue;
+  return out;
 }

@@ -40,7 +40,10 @@ export interface DecisionQuery {
   action: string;
   resource: string;
   resourceAccount: string;
-  context: Record<string, ContextValue>;
+  /** Text that determines the context's non-principal, non-time keys (decision-cache.ts). */
+  contextKey: string;
+  /** The full request context; built only when a decision is evaluated (or explained). */
+  context: () => Record<string, ContextValue>;
   resourcePolicy?: ResourcePolicy;
 }
 
@@ -65,8 +68,8 @@ export class Decider {
       let gen = 0;
       if (this.cache) {
         gen = this.cache.generation();
-        key = decisionKey(gen, caller, q.action, q.resource, q.resourceAccount, q.resourcePolicy?.text, q.context);
-        const hit = this.cache.get(key);
+        key = decisionKey(q.action, q.resource, q.resourceAccount, q.resourcePolicy?.text, q.contextKey);
+        const hit = this.cache.get(caller, key);
         if (hit) {
           out.push({ result: hit, cached: true });
           continue;
@@ -75,8 +78,8 @@ export class Decider {
       base ??= this.source.policiesFor(caller);
       const set: PolicySet = { ...(await base) };
       if (q.resourcePolicy) set.resource = q.resourcePolicy.named;
-      const r = evaluate({ principal: caller.principal, action: q.action, resource: q.resource, resourceAccount: q.resourceAccount, context: q.context }, set, { resourceType: 'resource' });
-      if (this.cache && key !== undefined && !timeSensitive(set)) this.cache.set(key, gen, r);
+      const r = evaluate({ principal: caller.principal, action: q.action, resource: q.resource, resourceAccount: q.resourceAccount, context: q.context() }, set, { resourceType: 'resource' });
+      if (this.cache && key !== undefined && !timeSensitive(set)) this.cache.set(caller, key, gen, r);
       out.push({ result: r, cached: false });
     }
     return out;

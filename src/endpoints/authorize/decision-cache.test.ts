@@ -2,8 +2,8 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { Caller } from '../../domain/caller.js';
 import { evaluate, parsePolicy, type EvaluationResult, type PolicySet } from '../../policy/index.js';
-import { serviceContext } from './context.js';
-import { DecisionCache, decisionKey, timeSensitive } from './decision-cache.js';
+import { requestContext, requestKeyText, serviceContext } from './context.js';
+import { contextText, DecisionCache, decisionKey, timeSensitive } from './decision-cache.js';
 import { forwardedRequest } from './forwarded-request.js';
 
 const caller: Caller = {
@@ -24,18 +24,28 @@ const parsed = (doc: object) => {
 };
 
 describe('decision keys', () => {
-  const ctx = { 'aws:CurrentTime': '2026-01-01T00:00:00Z', 'aws:EpochTime': '1767225600', 'aws:SourceIp': '10.0.0.1', 's3:prefix': 'a/' };
-  it('leave out the keys that change every request, and keep everything else', () => {
-    const k1 = decisionKey(1, caller, 's3:GetObject', 'arn:aws:s3:::b/k', '111122223333', undefined, ctx);
-    const k2 = decisionKey(1, caller, 's3:GetObject', 'arn:aws:s3:::b/k', '111122223333', undefined, { ...ctx, 'aws:CurrentTime': '2026-01-01T00:00:09Z', 'aws:EpochTime': '1767225609' });
-    assert.equal(k1, k2);
-    assert.notEqual(k1, decisionKey(2, caller, 's3:GetObject', 'arn:aws:s3:::b/k', '111122223333', undefined, ctx), 'generation');
-    assert.notEqual(k1, decisionKey(1, caller, 's3:GetObject', 'arn:aws:s3:::b/k', '111122223333', undefined, { ...ctx, 's3:prefix': 'b/' }), 'a service key');
-    assert.notEqual(k1, decisionKey(1, caller, 's3:GetObject', 'arn:aws:s3:::b/k', '444455556666', undefined, ctx), 'resource account');
-    assert.notEqual(k1, decisionKey(1, caller, 's3:GetObject', 'arn:aws:s3:::b/k', '111122223333', '{"Statement":[]}', ctx), 'resource policy');
-    const withPolicy = { ...caller, session: { ...caller.session!, policies: ['{"Version":"2012-10-17","Statement":[]}'] } };
-    assert.notEqual(k1, decisionKey(1, withPolicy, 's3:GetObject', 'arn:aws:s3:::b/k', '111122223333', undefined, ctx), 'session policies');
-    assert.notEqual(k1, decisionKey(1, caller, 's3:GetObject', 'arn:aws:s3:::b/k', '111122223333', undefined, { ...ctx, 's3:prefix': ['a/'] }), 'a list is not a string');
+  const facts = { raw: { method: 'GET', path: '/', query: '', headers: [['User-Agent', 'sdk/1']] as Array<[string, string]>, bodySha256Hex: '' }, region: 'us-east-1', sourceIp: '10.0.0.1', secureTransport: false, now: new Date(0) };
+  it('the request-facts text determines every non-time key of the request context', () => {
+    const ctx = requestContext(facts);
+    const later = requestContext({ ...facts, now: new Date(9_000) });
+    assert.notDeepEqual(ctx, later, 'time keys differ');
+    assert.equal(contextText(ctx), contextText(later), 'and only they');
+    assert.equal(requestKeyText(facts), requestKeyText({ ...facts, now: new Date(9_000) }));
+    for (const other of [{ sourceIp: '10.0.0.2' }, { secureTransport: true }, { region: 'eu-west-1' }, { raw: { ...facts.raw, headers: [['User-Agent', 'sdk/2']] as Array<[string, string]> } }, { raw: { ...facts.raw, headers: [...facts.raw.headers, ['Referer', 'x']] as Array<[string, string]> } }]) {
+      const f = { ...facts, ...other };
+      assert.notEqual(requestKeyText(f), requestKeyText(facts), JSON.stringify(other));
+      assert.notEqual(contextText(requestContext(f)), contextText(ctx), JSON.stringify(other));
+    }
+  });
+
+  it('keys tell apart everything but the principal (entries are per Caller object)', () => {
+    const k = decisionKey('s3:GetObject', 'arn:aws:s3:::b/k', '111122223333', undefined, contextText({ 's3:prefix': 'a/' }));
+    assert.notEqual(k, decisionKey('s3:PutObject', 'arn:aws:s3:::b/k', '111122223333', undefined, contextText({ 's3:prefix': 'a/' })));
+    assert.notEqual(k, decisionKey('s3:GetObject', 'arn:aws:s3:::b/k', '444455556666', undefined, contextText({ 's3:prefix': 'a/' })));
+    assert.notEqual(k, decisionKey('s3:GetObject', 'arn:aws:s3:::b/k', '111122223333', '{"Statement":[]}', contextText({ 's3:prefix': 'a/' })));
+    assert.notEqual(k, decisionKey('s3:GetObject', 'arn:aws:s3:::b/k', '111122223333', undefined, contextText({ 's3:prefix': ['a/'] })), 'a list is not a string');
+    assert.notEqual(k, decisionKey('s3:GetObject', 'arn:aws:s3:::b/k', '111122223333', undefined, contextText({ 's3:prefix': 'b/' })));
+    assert.equal(contextText({ 'aws:CurrentTime': 'x', 'aws:EpochTime': '1', 'aws:MultiFactorAuthAge': '3' }), '');
   });
 
   it('a policy set reading a time key, in conditions or variables, is time-sensitive', () => {
@@ -54,17 +64,17 @@ describe('DecisionCache', () => {
     let now = 1000;
     const cache = new DecisionCache({ generation: () => gen, ttlMs: 1000 }, { nowMs: () => now });
     const g = cache.generation();
-    cache.set('k', g, result);
-    assert.equal(cache.get('k'), result);
+    cache.set(caller, 'k', g, result);
+    assert.equal(cache.get(caller, 'k'), result);
+    assert.equal(cache.get({ ...caller }, 'k'), undefined, 'another Caller object');
     now += 999;
-    assert.equal(cache.get('k'), result);
+    assert.equal(cache.get(caller, 'k'), result);
     now += 1;
-    assert.equal(cache.get('k'), undefined, 'TTL');
-    cache.set('k', cache.generation(), result);
+    assert.equal(cache.get(caller, 'k'), undefined, 'TTL');
+    cache.set(caller, 'k', cache.generation(), result);
     gen++;
     assert.equal(cache.generation(), 6);
-    assert.equal(cache.get('k'), undefined, 'a write went through the store');
-    assert.equal(cache.size, 0);
+    assert.equal(cache.get(caller, 'k'), undefined, 'a write went through the store');
   });
 
   it('does not store a decision whose reads raced a write', () => {
@@ -72,8 +82,8 @@ describe('DecisionCache', () => {
     const cache = new DecisionCache({ generation: () => gen, ttlMs: 1000 });
     const g = cache.generation();
     gen++;
-    cache.set('k', g, result);
-    assert.equal(cache.size, 0);
+    cache.set(caller, 'k', g, result);
+    assert.equal(cache.get(caller, 'k'), undefined);
   });
 });
 

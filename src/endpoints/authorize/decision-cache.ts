@@ -5,8 +5,8 @@
  * - no write went through this node's store since it was made (the store's change signal: its
  *   generation is part of the key), and it is younger than the store's read-cache TTL (another
  *   node's write is seen within twice that TTL: once for the store's read cache, once here);
- * - the principal is the same entity with the same session policies, tags and session facts
- *   (all in the key, through the principal keys of the context);
+ * - the principal is the same Caller object (the credential memo's: same entity, session
+ *   policies, tags and session facts);
  * - the action, resource, resource account, resource policy and every context key are the same;
  * - no policy involved reads a key that changes with time (aws:CurrentTime, aws:EpochTime,
  *   aws:MultiFactorAuthAge): those decisions are never cached, so time keys stay out of the key.
@@ -54,18 +54,24 @@ function valueText(v: ContextValue): string {
   return Array.isArray(v) ? '[' + v.map(String).join('\u0003') : 's' + String(v);
 }
 
-/** Everything a decision depends on except the store's contents (covered by the generation). */
-export function decisionKey(generation: number, caller: Caller, action: string, resource: string, resourceAccount: string | undefined, resourcePolicyText: string | undefined, context: Record<string, ContextValue>): string {
-  const p = caller.principal;
-  let k = `${generation}\u0001${caller.kind}\u0001${caller.accountId}\u0001${caller.arn}\u0001${p.id ?? ''}\u0001${p.roleId ?? ''}\u0001${caller.userName ?? ''}\u0001`;
-  if (caller.session) k += caller.session.policies.join('\u0002');
-  k += `\u0001${action}\u0001${resource}\u0001${resourceAccount ?? ''}\u0001${resourcePolicyText ?? ''}\u0001`;
+/** Stable text of a context map (sorted; time-varying keys left out). */
+export function contextText(context: Record<string, ContextValue>): string {
+  let k = '';
   const names = Object.keys(context).sort();
   for (const n of names) {
     if (VOLATILE_KEYS.has(n.toLowerCase())) continue;
     k += n + '\u0002' + valueText(context[n] as ContextValue) + '\u0001';
   }
   return k;
+}
+
+/**
+ * The key of a decision for one principal (entries are kept per Caller object, see DecisionCache):
+ * the action, resource, resource account, resource policy, and `contextKey`, a text that
+ * determines every non-principal, non-time context key (the request's facts and the service's keys).
+ */
+export function decisionKey(action: string, resource: string, resourceAccount: string | undefined, resourcePolicyText: string | undefined, contextKey: string): string {
+  return `${action}\u0001${resource}\u0001${resourceAccount ?? ''}\u0001${resourcePolicyText ?? ''}\u0001${contextKey}`;
 }
 
 interface Entry {
@@ -79,8 +85,15 @@ export interface DecisionCacheOptions {
   nowMs?: () => number;
 }
 
+/**
+ * Entries per Caller object. The credential memo (credential-memo.ts) hands out one Caller object
+ * per credential for as long as its lookups hold (same generation, within the TTL), so an object
+ * stands for one principal with fixed facts (ARN, ids, tags, session policies, MFA, source
+ * identity): the principal's context keys need not be in the key. A Caller built afresh (no memo)
+ * simply never hits.
+ */
 export class DecisionCache {
-  private readonly entries = new Map<string, Entry>();
+  private byCaller = new WeakMap<Caller, Map<string, Entry>>();
   private readonly max: number;
   private readonly nowMs: () => number;
   private seen = -1;
@@ -89,7 +102,7 @@ export class DecisionCache {
     readonly signal: ChangeSignal,
     opts: DecisionCacheOptions = {},
   ) {
-    this.max = opts.maxEntries ?? 50_000;
+    this.max = opts.maxEntries ?? 10_000;
     this.nowMs = opts.nowMs ?? Date.now;
   }
 
@@ -97,30 +110,32 @@ export class DecisionCache {
   generation(): number {
     const g = this.signal.generation();
     if (g !== this.seen) {
-      this.entries.clear();
+      this.byCaller = new WeakMap();
       this.seen = g;
     }
     return g;
   }
 
-  get(key: string): EvaluationResult | undefined {
-    const e = this.entries.get(key);
+  get(caller: Caller, key: string): EvaluationResult | undefined {
+    const m = this.byCaller.get(caller);
+    const e = m?.get(key);
     if (!e) return undefined;
     if (this.nowMs() - e.at >= this.signal.ttlMs) {
-      this.entries.delete(key);
+      m?.delete(key);
       return undefined;
     }
     return e.result;
   }
 
   /** Stores unless the store changed since `generation` was read (a read that raced a write). */
-  set(key: string, generation: number, result: EvaluationResult): void {
-    if (this.signal.generation() !== generation) return;
-    if (this.entries.size >= this.max) this.entries.clear();
-    this.entries.set(key, { at: this.nowMs(), result });
-  }
-
-  get size(): number {
-    return this.entries.size;
+  set(caller: Caller, key: string, generation: number, result: EvaluationResult): void {
+    if (this.generation() !== generation) return;
+    let m = this.byCaller.get(caller);
+    if (!m) {
+      m = new Map();
+      this.byCaller.set(caller, m);
+    }
+    if (m.size >= this.max) m.clear();
+    m.set(key, { at: this.nowMs(), result });
   }
 }

@@ -13,6 +13,7 @@ import type { AuditMode } from './audit-events.js';
 import type { AuthDeps } from './authenticate-call.js';
 import { AuthorizeEndpoint, type Logger } from './authorize-endpoint.js';
 import { Decider } from './decider.js';
+import { CredentialMemo } from './credential-memo.js';
 import { DecisionCache, type DecisionCacheOptions } from './decision-cache.js';
 import { VerifyIdentityEndpoint } from './verify-identity-endpoint.js';
 
@@ -30,7 +31,7 @@ export interface DecisionPointDeps {
   auditMode?: AuditMode;
   audit?: AuditTrail;
   logger?: Logger;
-  /** The decision cache (on by default when the store is a cachedStore; `false` turns it off). */
+  /** The decision cache and credential memo (on by default when the store is a cachedStore; `false` turns both off). */
   decisionCache?: boolean | DecisionCacheOptions;
 }
 
@@ -38,7 +39,11 @@ export function decisionPointEndpoints(deps: DecisionPointDeps): Endpoint[] {
   const signal = changeSignal(deps.store);
   const cacheOpts = deps.decisionCache ?? true;
   const cache = signal && cacheOpts !== false ? new DecisionCache(signal, cacheOpts === true ? {} : cacheOpts) : undefined;
-  const auth: AuthDeps = { store: deps.store, ...(deps.resolveSessionToken ? { resolveSessionToken: deps.resolveSessionToken } : {}) };
+  const auth: AuthDeps = {
+    store: deps.store,
+    ...(deps.resolveSessionToken ? { resolveSessionToken: deps.resolveSessionToken } : {}),
+    ...(signal && cacheOpts !== false ? { memo: new CredentialMemo(signal) } : {}),
+  };
   const common = { ...auth, clock: deps.clock, random: deps.random, ...(deps.logger ? { logger: deps.logger } : {}) };
   return [
     new AuthorizeEndpoint({ ...common, decider: new Decider(deps.policySource, cache), auditMode: deps.auditMode ?? 'denials', ...(deps.audit ? { audit: deps.audit } : {}) }),
