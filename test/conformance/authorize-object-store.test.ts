@@ -9,10 +9,13 @@
  * denials reach the audit trail without secrets. docs/authorize.md.
  */
 import assert from 'node:assert/strict';
+import { createHash } from 'node:crypto';
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import type { AuditTrail, CloudTrailEvent } from '../../src/audit/event.js';
 import { buildQueryString } from '../../src/sigv4/testkit.js';
-import { doc, expectError, iamClient, rawHttp, REGION, signer, stsClient, type Credentials } from './support/server.js';
+import { doc, expectError, iamClient, isolatedHome, rawHttp, REGION, resolveTools, runAws, signer, stsClient, type Credentials } from './support/server.js';
 import { Account, allow, secondAccount, sessionCreds, skewedOptions, startStsServer, trust, type Principal, type StsServer } from './support/sts-fixture.js';
 
 type SdkModule = Record<string, any>;
@@ -114,6 +117,32 @@ describe('role permission policies', () => {
     const got = await w.call('GetObject', { Bucket: 'data', Key: 'public/a b.txt' });
     assert.equal(await text(got), 'hello');
     assert.equal(got.ContentType, 'text/plain');
+  });
+
+  it('the AWS CLI (s3api and s3 cp/ls) works the same with role credentials', async (t) => {
+    const tools = await resolveTools();
+    if (!tools.aws) return t.skip('the AWS CLI is not installed');
+    const home = isolatedHome();
+    try {
+      const { creds } = await assume('writer', 'cli');
+      const env = home.env(s, creds, { AWS_ENDPOINT_URL_S3: storeUrl });
+      const file = join(home.dir, 'report.csv');
+      writeFileSync(file, 'a,b\n1,2\n');
+      const put = await runAws(['s3api', 'put-object', '--bucket', 'data', '--key', 'cli/report.csv', '--body', file], env);
+      assert.equal(put.code, 0, put.stderr);
+      assert.equal(JSON.parse(put.stdout).ETag, `"${createHash('md5').update('a,b\n1,2\n').digest('hex')}"`);
+      const cp = await runAws(['s3', 'cp', 's3://data/cli/report.csv', '-'], env);
+      assert.equal(cp.code, 0, cp.stderr);
+      assert.equal(cp.stdout, 'a,b\n1,2\n');
+      const ls = await runAws(['s3', 'ls', 's3://data/cli/'], env);
+      assert.match(ls.stdout, /\s8 report\.csv/);
+      const { creds: readerCreds } = await assume('reader', 'cli-r');
+      const denied = await runAws(['s3api', 'put-object', '--bucket', 'data', '--key', 'cli/x', '--body', file], home.env(s, readerCreds, { AWS_ENDPOINT_URL_S3: storeUrl }));
+      assert.equal(denied.code, 255);
+      assert.match(denied.stderr, /An error occurred \(AccessDenied\) when calling the PutObject operation: User: arn:aws:sts::\d{12}:assumed-role\/reader\/cli-r is not authorized to perform: s3:PutObject/);
+    } finally {
+      home.cleanup();
+    }
   });
 
   it('a reader session reads but may not write: AccessDenied with AWS wording, in S3 XML the SDK maps', async () => {
