@@ -244,6 +244,8 @@ describe('the call to the decision point itself', () => {
       const e = await rejection(c.authorize({ request: await ordersRequest(await assumeAs('clerk', 'x1')), authorizations: [{ action: 'orders:GetOrder', resources: ['*'] }] }));
       assert.deepEqual([e.code, e.status, e.message], ['AccessDenied', 403, `User: ${other.arn} is not authorized to perform: rolecall:Authorize on resource: * because no identity-based policy allows the rolecall:Authorize action`]);
       assert.ok(e.requestId);
+      const ev = trail.events.find((x) => x.requestID === e.requestId);
+      assert.deepEqual([ev?.eventSource, ev?.eventName, ev?.errorCode, ev?.userIdentity.arn], ['rolecall.amazonaws.com', 'Authorize', 'AccessDenied', other.arn]);
     } finally {
       c.close();
     }

@@ -172,10 +172,10 @@ export interface VaultLoginData {
 
 /**
  * Either a token (an EKS-style `k8s-aws-v1.` token, or a presigned GetCallerIdentity URL as is)
- * with the cluster id its `x-k8s-aws-id` header must be signed with, or Vault-style login data
- * with the `X-Vault-AWS-IAM-Server-ID` value it must be signed with. When the audience is given,
- * the proof must carry it signed; when it is not, a proof that signs one is refused (its value
- * cannot be checked).
+ * with the cluster id its `x-k8s-aws-id` header was signed with, or Vault-style login data with
+ * the `X-Vault-AWS-IAM-Server-ID` value it must have signed. When an audience is expected, the
+ * proof must sign it. A token that signs x-k8s-aws-id needs `clusterId` (the value is not in the
+ * token); Vault data carry their server id, which the answer reports when none is expected.
  */
 export type VerifyIdentityRequest = { token: string; clusterId?: string } | (VaultLoginData & { serverId?: string });
 

@@ -144,7 +144,7 @@ export class AuthorizeEndpoint implements Endpoint {
       const now = this.deps.clock.now();
       const service = await authenticateRaw(rawOf(req), this.deps, now, { signingName: ROLECALL_SIGNING_NAME });
       const input = parseAuthorizeInput(readJsonObject(req));
-      await this.checkServiceMayAsk(service.caller, service.auth.region, req, input, now);
+      await this.checkServiceMayAsk(service.caller, service.auth.region, req, input, now, requestId);
       const answer = await this.decideForwarded(input, service.caller, now, requestId);
       return jsonResponse(200, answer, requestId);
     } catch (e) {
@@ -155,7 +155,7 @@ export class AuthorizeEndpoint implements Endpoint {
   }
 
   /** rolecall:Authorize for the service's credential, decided (and cached) like any request. */
-  private async checkServiceMayAsk(service: Caller, region: string, req: HttpRequest, input: AuthorizeInput, now: Date): Promise<void> {
+  private async checkServiceMayAsk(service: Caller, region: string, req: HttpRequest, input: AuthorizeInput, now: Date, requestId: string): Promise<void> {
     const actions = [...new Set(input.targets.map((t) => t.action))];
     const facts = { raw: rawOf(req), region, sourceIp: req.remoteAddress, secureTransport: false, now };
     const serviceKeys = { [REQUESTED_ACTION_KEY]: actions };
@@ -166,7 +166,13 @@ export class AuthorizeEndpoint implements Endpoint {
       contextKey: requestKeyText(facts) + '\u0004' + contextText(serviceKeys),
       context: () => fullContext(requestContext(facts), serviceKeys, service, now),
     });
-    if (r.decision !== 'allowed') throw new AwsError('AccessDenied', accessDeniedMessage(service.arn, AUTHORIZE_ACTION, '*', r));
+    if (r.decision === 'allowed') return;
+    const message = accessDeniedMessage(service.arn, AUTHORIZE_ACTION, '*', r);
+    if (this.auditing(false)) {
+      const ua = header(req, 'user-agent') ?? '';
+      await this.audit({ requestId, now, region, sourceIp: req.remoteAddress, userAgent: ua, caller: service, decisions: [], asked: [{ action: AUTHORIZE_ACTION, resources: ['*'], resourceAccount: service.accountId, context: serviceKeys }], error: { code: 'AccessDenied', message } });
+    }
+    throw new AwsError('AccessDenied', message);
   }
 
   private async decideForwarded(input: AuthorizeInput, service: Caller, now: Date, requestId: string): Promise<AuthorizeAnswer> {
@@ -176,8 +182,8 @@ export class AuthorizeEndpoint implements Endpoint {
     const resourceAccountOf = (t: Target, resource: string) => t.resourceAccount ?? accountOfArn(resource) ?? service.accountId;
     const asked = input.targets.map((t) => ({ action: t.action, resources: t.resources, resourceAccount: resourceAccountOf(t, t.resources[0] as string), context: t.context }));
 
-    let caller: Caller;
-    let region: string;
+    let caller: Caller | undefined;
+    let region = '';
     try {
       const a = await authenticateRaw(raw, this.deps, now, { ...(input.signingName ? { signingName: input.signingName } : {}), allowUnsignedPayload: input.allowUnsignedPayload });
       caller = a.caller;
@@ -185,11 +191,15 @@ export class AuthorizeEndpoint implements Endpoint {
       this.checkCredentialRestrictions(caller, input.targets);
     } catch (e) {
       if (!(e instanceof AwsError)) throw e;
-      const answer: AuthorizeAnswer = { requestId, authenticated: false, allowed: false, decision: 'implicitDeny', decisions: [], error: errorJson(e) };
+      // A credential restriction (AccessDenied) comes after authentication: the principal is known.
+      const known = caller !== undefined && e.code === 'AccessDenied' ? caller : undefined;
+      const answer: AuthorizeAnswer = { requestId, authenticated: known !== undefined, allowed: false, decision: 'implicitDeny', decisions: [], error: errorJson(e) };
+      if (known) answer.principal = principalView(known);
       const keyId = claimedKeyId(raw);
-      if (this.auditing(false)) await this.audit({ requestId, now, region: '', sourceIp, userAgent, decisions: [], asked, error: { code: e.code, message: e.message }, ...(keyId ? { accessKeyId: keyId } : {}) });
+      if (this.auditing(false)) await this.audit({ requestId, now, region, sourceIp, userAgent, decisions: [], asked, error: { code: e.code, message: e.message }, ...(known ? { caller: known } : {}), ...(keyId ? { accessKeyId: keyId } : {}) });
       return answer;
     }
+    const principal: Caller = caller;
 
     const facts = { raw, region, sourceIp, secureTransport: input.forwarded.secureTransport ?? false, now };
     const factsKey = requestKeyText(facts);
@@ -198,7 +208,7 @@ export class AuthorizeEndpoint implements Endpoint {
     for (const t of input.targets) {
       // Built only when a decision is evaluated or a denial explained (a cache hit needs neither).
       let full: Record<string, ContextValue> | undefined;
-      const context = () => (full ??= fullContext((reqKeys ??= requestContext(facts)), t.context, caller, now));
+      const context = () => (full ??= fullContext((reqKeys ??= requestContext(facts)), t.context, principal, now));
       const contextKey = factsKey + '\u0004' + contextText(t.context);
       for (const resource of t.resources) {
         const q: DecisionQuery = { action: t.action, resource, resourceAccount: resourceAccountOf(t, resource), contextKey, context };

@@ -22,7 +22,7 @@ import { isRecord, validation } from './http-json.js';
 export const K8S_TOKEN_PREFIX = 'k8s-aws-v1.';
 export const K8S_CLUSTER_HEADER = 'x-k8s-aws-id';
 export const VAULT_SERVER_ID_HEADER = 'x-vault-aws-iam-server-id';
-/** Tokens longer than this are refused before decoding (the authenticator's own limit is 8 KiB... of URL). */
+/** Tokens longer than this are refused before decoding (a presigned URL with a session token is ~2 KB). */
 const MAX_TOKEN_CHARS = 16_384;
 
 export interface IdentityProof {
