@@ -12,11 +12,12 @@ import { DEFAULT_CACHE_TTL_MS, type Settings } from './config/config.js';
 import { systemClock, type Clock } from './domain/clock.js';
 import { cryptoRandom, type Random } from './domain/random.js';
 import type { AuditTrail } from './audit/event.js';
+import { decisionPointEndpoints } from './endpoints/authorize/index.js';
 import { routeEndpoints, type Endpoint } from './endpoints/endpoint.js';
 import { startServiceRoles } from './endpoints/service-roles.js';
 import { Gateway } from './gateway/gateway.js';
 import { sessionResolver } from './gateway/session-caller.js';
-import { listen, type Listening } from './http/server.js';
+import { listen, type HttpRequest, type HttpResponse, type Listening } from './http/server.js';
 import { ensureFirstAccount, type RootCredentials } from './services/accounts/accounts.js';
 import { operationRegistry } from './services/registry.js';
 import { loadOrCreateMasterKey } from './store/sealing.js';
@@ -36,6 +37,8 @@ export interface RunningServer {
   audit?: GroupCommitAuditTrail;
   /** Which store serves this node (`SQLite <file>` or `PostgreSQL user@host:port/db (schema s)`), password-free. */
   storeDescription: string;
+  /** The request handler behind the listener (in-process benchmarks call it directly). */
+  handle(req: HttpRequest): Promise<HttpResponse>;
   close(): Promise<void>;
 }
 
@@ -81,13 +84,21 @@ export async function openStore(settings: string | StoreSettings, opts: { logger
   return Object.assign(store, { description: `PostgreSQL ${store.target} (schema ${store.schema})` });
 }
 
+export interface ServerOptions {
+  clock?: Clock;
+  random?: Random;
+  logger?: Logger;
+  /** Where audit records go (the decision point records its decisions there). */
+  audit?: AuditTrail;
+}
+
 /** Both trails (either may be absent): an event is recorded once both have it. */
 function teeTrail(a: AuditTrail | undefined, b: AuditTrail | undefined): AuditTrail | undefined {
   if (!a || !b) return a ?? b;
   return { record: async (e) => void (await Promise.all([a.record(e), b.record(e)])) };
 }
 
-export async function startServer(settings: Settings, opts: { clock?: Clock; random?: Random; logger?: Logger; audit?: AuditTrail } = {}): Promise<RunningServer> {
+export async function startServer(settings: Settings, opts: ServerOptions = {}): Promise<RunningServer> {
   const clock = opts.clock ?? systemClock;
   const random = opts.random ?? cryptoRandom;
   const logger = opts.logger ?? makeLogger(settings.logLevel);
@@ -103,7 +114,8 @@ export async function startServer(settings: Settings, opts: { clock?: Clock; ran
     const { credentials, created } = await ensureFirstAccount(store, random, clock, accountOpts);
     const sessions = new SessionTokenService({ settings: store.settings, clock, random });
     const resolveSessionToken = sessionResolver(sessions, store, () => Math.floor(clock.now().getTime() / 1000));
-    const authorizer = new Authorizer(new StorePolicySource(store));
+    const policySource = new StorePolicySource(store);
+    const authorizer = new Authorizer(policySource);
     // The audit trail: one group-committed transaction per batch of events (docs/audit.md).
     // `opts.audit` (tests) receives every event as well.
     const audit = settings.audit === 'off' ? undefined : new GroupCommitAuditTrail(store.audit);
@@ -124,7 +136,10 @@ export async function startServer(settings: Settings, opts: { clock?: Clock; ran
     // Service roles: instance metadata listeners, container credentials, workload launches.
     const serviceRoles = await startServiceRoles({ store, clock, random, authorizer, sessions, resolveSessionToken, logger, defaultRegion: settings.region, ...(trail ? { audit: trail } : {}) });
     // Non-AWS surfaces on the same port (container credentials, authorize API, ...).
-    const endpoints: Endpoint[] = [...serviceRoles.endpoints];
+    const endpoints: Endpoint[] = [
+      ...serviceRoles.endpoints,
+      ...decisionPointEndpoints({ store, clock, random, resolveSessionToken, policySource, auditMode: settings.authorizeAudit ?? 'denials', logger, ...(trail ? { audit: trail } : {}) }),
+    ];
     const handler = routeEndpoints(endpoints, (req) => gateway.handle(req));
     let listening: Listening;
     try {
@@ -142,6 +157,7 @@ export async function startServer(settings: Settings, opts: { clock?: Clock; ran
       root: credentials,
       createdAccount: created,
       storeDescription: opened.description,
+      handle: handler,
       close: async () => {
         await serviceRoles.close();
         await listening.close();

@@ -40,6 +40,7 @@ function issuerOf(caller: Caller): SessionIssuer | undefined {
 
 /** The userIdentity of a request made by `caller`. */
 export function userIdentityOf(caller: Caller): UserIdentity {
+  if (caller.kind === 'service') return serviceIdentity(caller.userId);
   const type = caller.kind === 'root' ? 'Root' : caller.kind === 'user' ? 'IAMUser' : caller.kind === 'assumed-role' ? 'AssumedRole' : 'FederatedUser';
   const id: UserIdentity = { type, principalId: caller.userId, arn: caller.arn, accountId: caller.accountId, accessKeyId: caller.accessKeyId };
   if (caller.kind === 'user' && caller.userName !== undefined) id.userName = caller.userName;

@@ -10,6 +10,7 @@ import { runTask } from './task.js';
 import { runRole } from './revoke-sessions.js';
 import { runSimulate } from './simulate.js';
 import { runStart } from './start.js';
+import { runVerifyIdentity } from './verify-identity.js';
 
 const HELP = `rolecall: self-hostable AWS IAM roles, trust policies and STS
 
@@ -26,6 +27,7 @@ Commands:
   creds --role ROLE        a role's session as credential_process output
   simulate-custom-policy   evaluate policies offline, like 'aws iam simulate-custom-policy'
   audit export             the audit trail as JSON lines (CloudTrail events), for SIEM tools
+  verify-identity TOKEN    who signed an EKS-style token, presigned GetCallerIdentity URL or Vault login data
   version                  print the version
   help                     this text
 
@@ -62,6 +64,8 @@ export async function main(argv: string[]): Promise<number> {
       return runSimulate(rest, out, err);
     case 'audit':
       return runAudit(rest, out, err);
+    case 'verify-identity':
+      return runVerifyIdentity(rest, out, err);
     case 'version':
     case '--version':
       out(`rolecall ${version()}\n`);

@@ -34,7 +34,13 @@ export interface Settings {
   databaseStatementTimeoutMs?: number;
   /** How long cached keys, identities and policies are served before a re-read (ms). */
   cacheTtlMs?: number;
+
+  /** Which decision-point decisions are audited (default `denials`). */
+  authorizeAudit?: AuthorizeAuditMode;
 }
+
+export type AuthorizeAuditMode = 'denials' | 'all' | 'off';
+const AUTHORIZE_AUDIT_MODES: readonly string[] = ['denials', 'all', 'off'];
 
 export const DEFAULT_CACHE_TTL_MS = 1000;
 
@@ -64,6 +70,7 @@ export const SETTINGS: SettingSpec[] = [
   { key: 'databaseConnectTimeoutMs', flag: '--database-connect-timeout-ms', env: 'ROLECALL_DATABASE_CONNECT_TIMEOUT_MS', help: 'give up connecting to PostgreSQL (or waiting for a pooled connection) after this', default: '5000' },
   { key: 'databaseStatementTimeoutMs', flag: '--database-statement-timeout-ms', env: 'ROLECALL_DATABASE_STATEMENT_TIMEOUT_MS', help: 'PostgreSQL cancels a statement running longer (0: no limit)', default: '5000' },
   { key: 'cacheTtlMs', flag: '--cache-ttl-ms', env: 'ROLECALL_CACHE_TTL_MS', help: "serve keys, identities and policies from memory this long (the bound on how long another node's change can go unseen)", default: String(DEFAULT_CACHE_TTL_MS) },
+  { key: 'authorizeAudit', flag: '--authorize-audit', env: 'ROLECALL_AUTHORIZE_AUDIT', help: 'decision point (/_rolecall/authorize) decisions to audit: denials, all or off', default: 'denials' },
 ];
 
 export function defaultDataDir(): string {
@@ -91,6 +98,7 @@ export function resolveSettings(flags: Partial<Record<keyof Settings, string>>, 
   if (auditFsync !== 'on' && auditFsync !== 'off') throw new Error(`invalid audit fsync setting (on or off): ${raw.auditFsync}`);
   const retention = Number(raw.auditRetentionDays ?? '90');
   if (!/^\d+$/.test(raw.auditRetentionDays ?? '90') || !Number.isSafeInteger(retention)) throw new Error(`invalid audit retention (whole days, 0 for forever): ${raw.auditRetentionDays}`);
+  if (raw.authorizeAudit !== undefined && !AUTHORIZE_AUDIT_MODES.includes(raw.authorizeAudit)) throw new Error(`invalid authorize audit mode (denials, all or off): ${raw.authorizeAudit}`);
   const settings: Settings = {
     host: raw.host as string,
     port,
@@ -114,6 +122,7 @@ export function resolveSettings(flags: Partial<Record<keyof Settings, string>>, 
   settings.databaseConnectTimeoutMs = wholeNumber('database connect timeout', raw.databaseConnectTimeoutMs, 1, 600_000);
   settings.databaseStatementTimeoutMs = wholeNumber('database statement timeout', raw.databaseStatementTimeoutMs, 0, 3_600_000);
   settings.cacheTtlMs = wholeNumber('cache TTL', raw.cacheTtlMs, 0, 3_600_000);
+  if (raw.authorizeAudit) settings.authorizeAudit = raw.authorizeAudit as AuthorizeAuditMode;
   if (raw.accountId) settings.accountId = raw.accountId;
   if (raw.rootAccessKeyId) settings.rootAccessKeyId = raw.rootAccessKeyId;
   if (raw.rootSecretAccessKey) settings.rootSecretAccessKey = raw.rootSecretAccessKey;

@@ -5,7 +5,7 @@
 import { AwsError, type AwsErrorCode } from '../domain/aws-error.js';
 import type { Caller } from '../domain/caller.js';
 import { rootArn } from '../domain/arns.js';
-import { expiredToken, invalidClientTokenId, invalidSecurityToken, verifySignature, type ParsedAuth, type RawRequest, type SigV4Error } from '../sigv4/index.js';
+import { expiredToken, invalidClientTokenId, invalidSecurityToken, verifySignature, type ParsedAuth, type RawRequest, type SigV4Error, type VerifyOptions } from '../sigv4/index.js';
 import type { AccessKeyRecord, Store } from '../store/ports.js';
 import type { SessionResolution } from './session-caller.js';
 
@@ -41,8 +41,9 @@ export async function callerForAccessKey(store: Store, key: AccessKeyRecord): Pr
 }
 
 /** STS honours a presigned URL for 15 minutes whatever X-Amz-Expires says. */
-function stsOptions(auth: ParsedAuth) {
-  return auth.service === 'sts' ? { presignedLifetimeSeconds: 900 } : {};
+function stsOptions(auth: ParsedAuth, extra: VerifyOptions | undefined): VerifyOptions {
+  const sts = auth.service === 'sts' ? { presignedLifetimeSeconds: 900 } : {};
+  return extra ? { ...extra, ...sts } : sts;
 }
 
 export interface AuthenticateDeps {
@@ -50,6 +51,8 @@ export interface AuthenticateDeps {
   now: Date;
   /** Session tokens (STS) resolve here; undefined until STS exists. */
   resolveSessionToken?: (auth: ParsedAuth) => Promise<SessionResolution>;
+  /** Extra verification options (the decision point passes S3's allowUnsignedPayload). */
+  verifyOptions?: VerifyOptions;
 }
 
 export async function authenticate(req: RawRequest, auth: ParsedAuth, deps: AuthenticateDeps): Promise<{ caller: Caller; key?: AccessKeyRecord }> {
@@ -58,14 +61,14 @@ export async function authenticate(req: RawRequest, auth: ParsedAuth, deps: Auth
     if (!session || !auth.accessKeyId.startsWith('ASIA')) throw sigv4AwsError(invalidSecurityToken());
     // 'expired' is only ever reported for a token that unsealed (authentic), never for a forgery.
     if (session === 'expired') throw sigv4AwsError(expiredToken());
-    const v = verifySignature(req, auth, session.secretAccessKey, deps.now, stsOptions(auth));
+    const v = verifySignature(req, auth, session.secretAccessKey, deps.now, stsOptions(auth, deps.verifyOptions));
     if (!v.ok) throw sigv4AwsError(v.error);
     return { caller: session.caller };
   }
   const key = await deps.store.accessKeys.get(auth.accessKeyId);
   // INVARIANT: unknown, inactive and orphaned keys all answer the same error, after no secret work.
   if (!key || key.status !== 'Active' || !auth.accessKeyId.startsWith('AKIA')) throw sigv4AwsError(invalidClientTokenId());
-  const v = verifySignature(req, auth, key.secretAccessKey, deps.now, stsOptions(auth));
+  const v = verifySignature(req, auth, key.secretAccessKey, deps.now, stsOptions(auth, deps.verifyOptions));
   if (!v.ok) throw sigv4AwsError(v.error);
   const caller = await callerForAccessKey(deps.store, key);
   if (!caller) throw sigv4AwsError(invalidClientTokenId());

@@ -29,6 +29,21 @@ export function canonicalUri(path: string): string {
 }
 
 /**
+ * Services whose canonical URI is the path exactly as sent: S3 "only gets URI-encoded once" and is
+ * not normalized (create-signed-request.html, "CanonicalURI"; smithy signs S3 with
+ * `uriEscapePath: false`, botocore's S3SigV4Auth leaves the path alone).
+ */
+const RAW_PATH_SERVICES: ReadonlySet<string> = new Set(['s3', 's3-object-lambda', 's3-outposts', 's3express']);
+
+export const isS3Service = (service: string): boolean => RAW_PATH_SERVICES.has(service);
+
+/** Canonical URI for the scope's service: S3's raw path, or the normalized, re-encoded one. */
+export function canonicalUriFor(service: string, path: string): string {
+  if (RAW_PATH_SERVICES.has(service)) return path === '' ? '/' : path;
+  return canonicalUri(path);
+}
+
+/**
  * The canonical request, or `undefined` when a header named in SignedHeaders is absent (no signer
  * can have produced a signature over a header that is not there).
  */
@@ -43,7 +58,7 @@ export function canonicalRequest(req: RawRequest, auth: ParsedAuth, payloadHash:
   return (
     req.method +
     '\n' +
-    canonicalUri(req.path) +
+    canonicalUriFor(auth.service, req.path) +
     '\n' +
     canonicalQuery(queryPairs(req)) +
     '\n' +

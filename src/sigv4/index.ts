@@ -13,7 +13,7 @@ export type * from './types.js';
 export { parseAuth, ALGORITHM, MAX_EXPIRES_SECONDS } from './parse-auth.js';
 export { verifySignature, checkRequestTime, payloadHash, EMPTY_SHA256, UNSIGNED_PAYLOAD, DEFAULT_MAX_SKEW_SECONDS } from './verify.js';
 export { signingKey } from './signing-key.js';
-export { canonicalRequest, canonicalUri, stringToSign } from './canonical-request.js';
+export { canonicalRequest, canonicalUri, canonicalUriFor, isS3Service, stringToSign } from './canonical-request.js';
 export { rawRequest, pairRawHeaders } from './raw-request.js';
 export { formatAmzDate, parseAmzDate } from './amz-date.js';
 export {

@@ -100,4 +100,10 @@ export interface VerifyOptions {
    * allows 15 minutes (aws/aws-sdk-go#2167, aws/aws-sdk-ruby#2887); set 900 for that behaviour.
    */
   readonly presignedLifetimeSeconds?: number;
+  /**
+   * Accept `x-amz-content-sha256: UNSIGNED-PAYLOAD` (or STREAMING-UNSIGNED-PAYLOAD-TRAILER) over a
+   * non-empty body: the signature then does not cover the body, which S3 allows and STS/IAM must
+   * not. Off by default.
+   */
+  readonly allowUnsignedPayload?: boolean;
 }

@@ -9,7 +9,7 @@
  */
 import { createHmac, timingSafeEqual } from 'node:crypto';
 import { formatAmzDate } from './amz-date.js';
-import { canonicalRequest, stringToSign } from './canonical-request.js';
+import { canonicalRequest, isS3Service, stringToSign } from './canonical-request.js';
 import { sigv4Error, signatureDoesNotMatch, SIGV4_MESSAGES } from './errors.js';
 import { firstHeader, headerIndex } from './headers.js';
 import { queryPairs, queryParam } from './query.js';
@@ -66,23 +66,29 @@ export function checkRequestTime(auth: ParsedAuth, now: Date, opts: VerifyOption
   return OK;
 }
 
+/** Declared payload values that say "the body is not signed" (S3; the second is aws-chunked with a checksum trailer). */
+const UNSIGNED_DECLARATIONS: ReadonlySet<string> = new Set([UNSIGNED_PAYLOAD, 'STREAMING-UNSIGNED-PAYLOAD-TRAILER']);
+
 /**
  * The payload hash that enters the canonical request, or undefined when the client declared one
  * that is not the body's. Both SDKs put a declared `x-amz-content-sha256` (presigned: the
  * X-Amz-Content-Sha256 parameter smithy hoists it to) into the canonical request instead of hashing
  * the body (smithy getPayloadHash; botocore SigV4Auth.canonical_request), so a signature over a
  * false declaration proves nothing about the body: we accept the declaration only when it IS the
- * body's hash, or UNSIGNED-PAYLOAD over an empty body. Without a declaration we hash the body, as
- * botocore/awscli requests (no such header) and non-S3 presigned URLs (empty-body hash) need.
+ * body's hash, or UNSIGNED-PAYLOAD over an empty body (any body with `allowUnsignedPayload`, as S3
+ * allows). Without a declaration we hash the body, as botocore/awscli requests (no such header) and
+ * non-S3 presigned URLs (empty-body hash) need; an S3 presigned URL signs the literal UNSIGNED-PAYLOAD
+ * (sigv4-query-string-auth.html: "you don't know the payload when you create the URL").
  */
-export function payloadHash(req: RawRequest, auth: ParsedAuth): string | undefined {
+export function payloadHash(req: RawRequest, auth: ParsedAuth, opts: Pick<VerifyOptions, 'allowUnsignedPayload'> = {}): string | undefined {
   const declared =
     (auth.presigned ? queryParam(queryPairs(req), 'X-Amz-Content-Sha256', true) : undefined) ??
     firstHeader(headerIndex(req), 'x-amz-content-sha256');
-  if (declared === undefined) return req.bodySha256Hex;
+  if (declared === undefined) return auth.presigned && isS3Service(auth.service) ? UNSIGNED_PAYLOAD : req.bodySha256Hex;
   const d = declared.trim();
   if (d.length === 64 && d.toLowerCase() === req.bodySha256Hex) return d;
   if (d === UNSIGNED_PAYLOAD && req.bodySha256Hex === EMPTY_SHA256) return d;
+  if (opts.allowUnsignedPayload === true && UNSIGNED_DECLARATIONS.has(d)) return d;
   return undefined;
 }
 
@@ -101,7 +107,7 @@ export function verifySignature(
 ): VerifyResult {
   const time = checkRequestTime(auth, now, opts);
   if (!time.ok) return time;
-  const payload = payloadHash(req, auth);
+  const payload = payloadHash(req, auth, opts);
   if (payload === undefined) return mismatch();
   const canonical = canonicalRequest(req, auth, payload);
   if (canonical === undefined) return mismatch();

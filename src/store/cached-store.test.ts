@@ -3,7 +3,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { cachedStore } from './cached-store.js';
+import { cachedStore, changeSignal } from './cached-store.js';
 import { runStoreContract } from './contract.js';
 import { ACCT, accessKey, user } from './contract/fixtures.js';
 import type { ChangeFeed, StoreChange } from './ports.js';
@@ -98,5 +98,25 @@ describe('read cache', () => {
     assert.equal((await s.users.get(ACCT, 'erin'))?.name, 'erin');
     await s.close();
     assert.equal(listeners.size, 0);
+  });
+
+  it('exposes a change signal: the generation moves on every write (and transaction), not on reads', async () => {
+    const raw = await openSqliteStore({ filename: nextFile(), masterKey: key });
+    const s = cachedStore(raw, { ttlMs: 1234 });
+    assert.equal(changeSignal(raw), undefined, 'a plain store has none');
+    const signal = changeSignal(s);
+    assert.ok(signal);
+    assert.equal(signal.ttlMs, 1234);
+    const g0 = signal.generation();
+    await s.users.get(ACCT, 'nobody');
+    assert.equal(signal.generation(), g0);
+    await s.users.create(user('dave'));
+    const g1 = signal.generation();
+    assert.ok(g1 > g0);
+    await s.transaction(async (tx) => {
+      await tx.users.get(ACCT, 'dave');
+    });
+    assert.ok(signal.generation() > g1);
+    await s.close();
   });
 });

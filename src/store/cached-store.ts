@@ -55,6 +55,24 @@ interface Entry {
   value: unknown;
 }
 
+/**
+ * What a cache built on top of this store needs to stay correct: `generation()` moves on every
+ * write through this node (before it is sent and again when it has finished), and `ttlMs` bounds
+ * how long another node's write can go unseen. A derived cache (the decision point's) keys its
+ * entries by generation and expires them after `ttlMs`, so it is never staler than the reads.
+ */
+export interface ChangeSignal {
+  generation(): number;
+  ttlMs: number;
+}
+
+const SIGNALS = new WeakMap<object, ChangeSignal>();
+
+/** The change signal of a store made by `cachedStore`; undefined for any other store. */
+export function changeSignal(store: Store): ChangeSignal | undefined {
+  return SIGNALS.get(store);
+}
+
 export interface CachedStoreOptions {
   ttlMs?: number;
   /** Changes committed elsewhere (other nodes, CLI commands): each one empties the cache. */
@@ -139,5 +157,7 @@ export function cachedStore(inner: Store, opts: CachedStoreOptions = {}): Store 
     for (const k of Object.keys(s)) if (!(k in w)) w[k] = (s as unknown as Record<string, unknown>)[k];
     return w as unknown as Store;
   };
-  return wrap(inner, true);
+  const outer = wrap(inner, true);
+  SIGNALS.set(outer, { generation: () => gen, ttlMs: ttl });
+  return outer;
 }

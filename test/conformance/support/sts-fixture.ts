@@ -9,6 +9,7 @@
  * real clients stay inside the 15-minute skew window until a test advances it far; a test that
  * does should give its JS clients `systemClockOffset` (see `skewedOptions`).
  */
+import type { AuditTrail } from '../../../src/audit/event.js';
 import { cryptoRandom } from '../../../src/domain/random.js';
 import { ManualClock } from '../../../src/domain/clock.js';
 import type { Settings } from '../../../src/config/config.js';
@@ -29,7 +30,7 @@ export interface StsServer {
   close(): Promise<void>;
 }
 
-export async function startStsServer(): Promise<StsServer> {
+export async function startStsServer(opts: { audit?: AuditTrail; settings?: Partial<Settings> } = {}): Promise<StsServer> {
   const dataDir = tempDir('sts');
   const accountId = randomAccountId();
   const root = rootKeys();
@@ -46,8 +47,9 @@ export async function startStsServer(): Promise<StsServer> {
     region: REGION,
     logLevel: 'silent',
     ...engine.settings,
+    ...opts.settings,
   };
-  const running = await startServer(settings, { clock });
+  const running = await startServer(settings, { clock, ...(opts.audit ? { audit: opts.audit } : {}) });
   return {
     url: running.url,
     accountId,
