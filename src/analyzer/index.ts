@@ -1,0 +1,11 @@
+/**
+ * Rolecall's policy analyzer: lint findings for trust and permission policies (decided with the
+ * policy engine, each condition-dependent finding with a witness request), and who can assume a
+ * role over an inventory of accounts. Pure: no I/O; callers load documents and inventories.
+ */
+export type * from './types.js';
+export { SEVERITIES } from './types.js';
+export { FINDINGS, FINDING_IDS, TRUST_FINDING_IDS, atLeast, findingSpec, severityRank, type FindingId, type FindingSpec } from './findings.js';
+export { lintPolicy, POLICY_TYPES } from './lint.js';
+export { detectType } from './grammar.js';
+export { pathText } from './locate.js';
