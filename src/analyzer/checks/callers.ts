@@ -51,7 +51,7 @@ export function outsiderWebIdentities(a: Analysis): Candidate[] {
   ];
 }
 
-/** Accounts a policy names (Principal values, concrete aws:PrincipalAccount / aws:PrincipalArn values), with the named callers in each. */
+/** Accounts a policy names (any 12-digit account id it contains: Principal values, condition values), with the named callers in each. */
 export function namedAccounts(a: Analysis): Map<string, Candidate[]> {
   const out = new Map<string, Candidate[]>();
   const add = (acct: string, c?: Candidate) => {
@@ -59,8 +59,10 @@ export function namedAccounts(a: Analysis): Map<string, Candidate[]> {
     if (!l) out.set(acct, (l = []));
     if (c && !l.some((x) => x.principal.arn === c.principal.arn)) l.push(c);
   };
+  // Every account the document mentions is known, whichever statement mentions it.
+  for (const acct of a.known) if (!a.zone.has(acct) || acct === a.owner) add(acct);
   for (const st of a.statements()) {
-    if (st.Effect !== 'Allow' || !st.Principal || st.Principal.kind !== 'map') continue;
+    if (!st.Principal || st.Principal.kind !== 'map') continue;
     for (const v of st.Principal.AWS ?? []) {
       const ref = classifyAwsPrincipal(v);
       if (!ref) continue;
@@ -69,11 +71,21 @@ export function namedAccounts(a: Analysis): Map<string, Candidate[]> {
     }
   }
   for (const [v] of a.universe.keys.get('aws:principalaccount')?.values ?? []) if (/^\d{12}$/.test(v)) add(v);
-  for (const [v] of a.universe.keys.get('aws:principalarn')?.values ?? []) {
+  const arnValues = [...(a.universe.keys.get('aws:principalarn')?.values.keys() ?? [])];
+  for (const v of arnValues) {
     for (const arn of /[*?]/.test(v) ? instantiateArn(v, a.outsider, ['rolecall-any']) : [v]) {
       const c = candidateForArn(arn);
       const acct = c?.principal.account;
       if (c && acct && (!/[*?]/.test(v) || a.known.has(acct))) add(acct, c);
+    }
+  }
+  // Patterns with a wildcard account (`arn:aws:iam::*:role/deploy`) name principals in every named account.
+  for (const acct of [...out.keys()]) {
+    for (const v of arnValues) {
+      const segs = v.split(':');
+      if (segs.length < 6 || !/[*?]/.test(segs[4] as string)) continue;
+      segs[4] = acct;
+      for (const arn of instantiateArn(segs.join(':'), a.outsider, ['rolecall-any'])) add(acct, candidateForArn(arn));
     }
   }
   return out;
@@ -106,10 +118,11 @@ export function statementCandidates(a: Analysis, st: Statement, opts: { aws?: bo
   }
   if (p.kind !== 'map') return out;
   if (want.aws) {
+    const named = p.AWS?.length ? namedAccounts(a) : new Map<string, Candidate[]>();
     for (const v of p.AWS ?? []) {
       const ref = classifyAwsPrincipal(v);
       if (!ref) continue;
-      if (ref.t === 'account') out.push(...accountMembers(ref.account).map((c) => (a.zone.has(ref.account) ? c : asOutsider(c, OUTSIDER_ORG))));
+      if (ref.t === 'account') out.push(...[...accountMembers(ref.account), ...(named.get(ref.account) ?? [])].map((c) => (a.zone.has(ref.account) ? c : asOutsider(c, OUTSIDER_ORG))));
       else if (ref.t === 'user' || ref.t === 'role' || ref.t === 'session') {
         const c = candidateForArn(v);
         if (c) out.push(c);
