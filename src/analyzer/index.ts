@@ -9,3 +9,6 @@ export { FINDINGS, FINDING_IDS, TRUST_FINDING_IDS, atLeast, findingSpec, severit
 export { lintPolicy, POLICY_TYPES } from './lint.js';
 export { detectType } from './grammar.js';
 export { pathText } from './locate.js';
+export { formatText, countBySeverity, type FileResult } from './report/text.js';
+export { formatJson, findingJson } from './report/json.js';
+export { formatSarif, SARIF_SCHEMA } from './report/sarif.js';

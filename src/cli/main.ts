@@ -3,6 +3,7 @@
 import { readFileSync } from 'node:fs';
 import { runAccount } from './account.js';
 import { runEnv } from './env.js';
+import { runLint } from './lint.js';
 import { runRole } from './revoke-sessions.js';
 import { runSimulate } from './simulate.js';
 import { runStart } from './start.js';
@@ -17,6 +18,7 @@ Commands:
   account create|list      more accounts, each with root credentials, for cross-account work
   role revoke-sessions ROLE deny a role's sessions issued before now (AWSRevokeOlderSessions)
   simulate-custom-policy   evaluate policies offline, like 'aws iam simulate-custom-policy'
+  lint FILE...             check trust and permission policies for the classic mistakes (text, JSON, SARIF)
   version                  print the version
   help                     this text
 
@@ -43,6 +45,8 @@ export async function main(argv: string[]): Promise<number> {
       return runRole(rest, out, err);
     case 'simulate-custom-policy':
       return runSimulate(rest, out, err);
+    case 'lint':
+      return runLint(rest, { out, err, isTty: process.stdout.isTTY === true, env: process.env, version: version() });
     case 'version':
     case '--version':
       out(`rolecall ${version()}\n`);

@@ -8,6 +8,7 @@
  */
 import { classifyAwsPrincipal, parseOperator, policySize, type ConditionClause, type Statement } from '../../policy/index.js';
 import type { Analysis } from '../analysis.js';
+import { classifyFederated } from '../keys.js';
 import type { Finding } from '../types.js';
 
 const UNIQUE_PREFIXES: Record<string, string> = { AIDA: 'IAM user', AROA: 'IAM role', AGPA: 'group', ANPA: 'managed policy' };
@@ -128,7 +129,14 @@ export function checkTrustActionWildcards(a: Analysis): Finding[] {
     const written = (st.Action ?? st.NotAction ?? []).map((x) => x.toLowerCase());
     const wild = st.NotAction !== undefined || written.some((x) => /[*?]/.test(x));
     if (!wild) continue;
-    const extra = TRUST_ACTIONS.filter((x) => c.action(x.toLowerCase()) && !written.includes(x.toLowerCase()));
+    // The assume action the statement's principals call is the intended one; the rest come along.
+    const p = st.Principal;
+    const fed = p?.kind === 'map' ? (p.Federated ?? []).map((f) => classifyFederated(f).kind) : [];
+    const intended = new Set<string>();
+    if (!p || p.kind === 'any' || (p.AWS ?? []).length || (p.Service ?? []).length) intended.add('sts:AssumeRole');
+    if (fed.includes('saml')) intended.add('sts:AssumeRoleWithSAML');
+    if (fed.includes('oidc')) intended.add('sts:AssumeRoleWithWebIdentity');
+    const extra = TRUST_ACTIONS.filter((x) => c.action(x.toLowerCase()) && !written.includes(x.toLowerCase()) && !intended.has(x));
     if (!extra.length) continue;
     const key = st.NotAction ? 'NotAction' : 'Action';
     out.push(
