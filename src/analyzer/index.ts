@@ -12,3 +12,5 @@ export { pathText } from './locate.js';
 export { formatText, countBySeverity, type FileResult } from './report/text.js';
 export { formatJson, findingJson } from './report/json.js';
 export { formatSarif, SARIF_SCHEMA } from './report/sarif.js';
+export type { Inventory, InventoryRole, InventoryUser, InventoryTag } from './inventory.js';
+export { AssumeGraph, whoCanAssume, whatCanAssume, type AssumeAnswer, type AssumeEdge, type AssumeNode, type AssumePath, type Assumer, type EdgeCondition, type GraphOptions, type NodeKind, type ConditionKind } from './assume-graph.js';

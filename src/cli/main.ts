@@ -7,6 +7,7 @@ import { runLint } from './lint.js';
 import { runRole } from './revoke-sessions.js';
 import { runSimulate } from './simulate.js';
 import { runStart } from './start.js';
+import { runWhoCanAssume } from './who-can-assume.js';
 
 const HELP = `rolecall: self-hostable AWS IAM roles, trust policies and STS
 
@@ -19,6 +20,8 @@ Commands:
   role revoke-sessions ROLE deny a role's sessions issued before now (AWSRevokeOlderSessions)
   simulate-custom-policy   evaluate policies offline, like 'aws iam simulate-custom-policy'
   lint FILE...             check trust and permission policies for the classic mistakes (text, JSON, SARIF)
+  who-can-assume ROLE      every principal that can assume a role, directly or by chaining (text, JSON, graph)
+  what-can-assume ARN      every role a principal can assume, directly or by chaining
   version                  print the version
   help                     this text
 
@@ -45,6 +48,9 @@ export async function main(argv: string[]): Promise<number> {
       return runRole(rest, out, err);
     case 'simulate-custom-policy':
       return runSimulate(rest, out, err);
+    case 'who-can-assume':
+    case 'what-can-assume':
+      return runWhoCanAssume(cmd === 'who-can-assume' ? 'who' : 'what', rest, { out, err, isTty: process.stdout.isTTY === true, env: process.env });
     case 'lint':
       return runLint(rest, { out, err, isTty: process.stdout.isTTY === true, env: process.env, version: version() });
     case 'version':
