@@ -14,3 +14,4 @@ export { formatJson, findingJson } from './report/json.js';
 export { formatSarif, SARIF_SCHEMA } from './report/sarif.js';
 export type { Inventory, InventoryRole, InventoryUser, InventoryTag } from './inventory.js';
 export { AssumeGraph, whoCanAssume, whatCanAssume, type AssumeAnswer, type AssumeEdge, type AssumeNode, type AssumePath, type Assumer, type EdgeCondition, type GraphOptions, type NodeKind, type ConditionKind } from './assume-graph.js';
+export { validatePolicy, policyTypeOf, toValidatePolicyFinding, type ValidatePolicyFinding, type ValidatePolicyType } from './validate-policy.js';

@@ -13,8 +13,10 @@ import type { ContextValue } from '../policy/index.js';
 import {
   decodeJsonRequest,
   decodeQueryRequest,
+  decodeRestJsonRequest,
   encodeError,
   encodeOutput,
+  isRestJsonPath,
   isUnsignedOperation,
   mergeParams,
   parseQueryString,
@@ -126,6 +128,9 @@ export class Gateway {
   }
 
   private decode(req: HttpRequest, signingService: string | undefined): Decoded {
+    // restJson1 (Access Analyzer) is routed by method and path; IAM and STS live at `/`.
+    const rest = req.path !== '/' ? decodeRestJsonRequest(req.method, req.path, req.query, req.body.toString('utf8'), (n) => header(req, n)) : undefined;
+    if (rest) return rest;
     const target = header(req, 'x-amz-target');
     if (target !== undefined) return decodeJsonRequest(target, req.body.toString('utf8'));
     const query = parseQueryString(req.query);
@@ -134,9 +139,9 @@ export class Gateway {
     return decodeQueryRequest(mergeParams(query, form), signingService);
   }
 
-  /** For errors before routing: JSON services are recognisable by their target header. */
+  /** For errors before routing: JSON services are recognisable by their target header or path. */
   private guessService(req: HttpRequest): ServiceName | undefined {
-    return header(req, 'x-amz-target') !== undefined ? 'cloudtrail' : undefined;
+    return header(req, 'x-amz-target') !== undefined ? 'cloudtrail' : isRestJsonPath(req.path) ? 'accessanalyzer' : undefined;
   }
 
   private errorResponse(service: ServiceName | undefined, e: unknown, requestId: string): HttpResponse {

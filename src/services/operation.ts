@@ -14,7 +14,7 @@ import type { ContextValue } from '../policy/index.js';
 import type { Store } from '../store/ports.js';
 import type { SessionIssuer } from '../tokens/claims.js';
 
-export type ServiceName = 'iam' | 'sts' | 'cloudtrail';
+export type ServiceName = 'iam' | 'sts' | 'cloudtrail' | 'accessanalyzer';
 
 export interface OperationContext {
   store: Store;

@@ -1,4 +1,5 @@
 /** Every operation Rolecall implements, by `service:Name`. */
+import { validatePolicyOperation } from './accessanalyzer/validate-policy.js';
 import { accessKeyOperations } from './iam/access-keys.js';
 import { accountOperations } from './iam/account.js';
 import { groupOperations } from './iam/groups.js';
@@ -32,6 +33,7 @@ export const ALL_OPERATIONS: Operation<any, any>[] = [
   getSessionToken,
   getFederationToken,
   decodeAuthorizationMessage,
+  validatePolicyOperation,
 ];
 
 export function operationRegistry(ops: Operation<any, any>[] = ALL_OPERATIONS): Map<string, Operation<any, any>> {
