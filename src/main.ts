@@ -69,6 +69,7 @@ export async function startServer(settings: Settings, opts: { clock?: Clock; ran
       authorizer: new Authorizer(new StorePolicySource(store)),
       logger,
       defaultRegion: settings.region,
+      ...(settings.trustGuardrail && settings.trustGuardrail !== 'off' ? { trustGuardrail: settings.trustGuardrail } : {}),
     });
     // Non-AWS surfaces on the same port (container credentials, authorize API, ...).
     const endpoints: Endpoint[] = [];

@@ -19,7 +19,15 @@ export interface Settings {
   rootSecretAccessKey?: string;
   region: string;
   logLevel: string;
+  /**
+   * Refuse trust policies (CreateRole, UpdateAssumeRolePolicy) with analyzer findings at or above
+   * this level: `error`, `security` (security warnings and errors), or `off` (AWS's behaviour).
+   */
+  trustGuardrail?: TrustGuardrail;
 }
+
+export type TrustGuardrail = 'error' | 'security' | 'off';
+export const TRUST_GUARDRAILS: readonly TrustGuardrail[] = ['error', 'security', 'off'];
 
 export interface SettingSpec {
   key: keyof Settings;
@@ -38,6 +46,7 @@ export const SETTINGS: SettingSpec[] = [
   { key: 'rootSecretAccessKey', flag: '--root-secret-access-key', env: 'ROLECALL_ROOT_SECRET_ACCESS_KEY', help: 'fix the first account\'s root secret access key' },
   { key: 'region', flag: '--region', env: 'ROLECALL_REGION', help: 'region reported to clients', default: DEFAULT_REGION },
   { key: 'logLevel', flag: '--log-level', env: 'ROLECALL_LOG_LEVEL', help: 'fatal, error, warn, info, debug, trace or silent', default: 'info' },
+  { key: 'trustGuardrail', flag: '--trust-guardrail', env: 'ROLECALL_TRUST_GUARDRAIL', help: 'refuse trust policies with analyzer findings: error, security or off (AWS accepts them)', default: 'off' },
 ];
 
 export function defaultDataDir(): string {
@@ -59,6 +68,7 @@ export function resolveSettings(flags: Partial<Record<keyof Settings, string>>, 
     throw new Error('set both ROLECALL_ROOT_ACCESS_KEY_ID and ROLECALL_ROOT_SECRET_ACCESS_KEY, or neither');
   }
   if (raw.rootAccessKeyId !== undefined && !/^AKIA[A-Z0-9]{12,124}$/.test(raw.rootAccessKeyId)) throw new Error('the root access key id must look like AKIA followed by 12+ upper-case letters or digits');
+  if (raw.trustGuardrail !== undefined && !TRUST_GUARDRAILS.includes(raw.trustGuardrail as TrustGuardrail)) throw new Error(`invalid trust guardrail (error, security or off): ${raw.trustGuardrail}`);
   const settings: Settings = {
     host: raw.host as string,
     port,
@@ -69,6 +79,7 @@ export function resolveSettings(flags: Partial<Record<keyof Settings, string>>, 
   if (raw.accountId) settings.accountId = raw.accountId;
   if (raw.rootAccessKeyId) settings.rootAccessKeyId = raw.rootAccessKeyId;
   if (raw.rootSecretAccessKey) settings.rootSecretAccessKey = raw.rootSecretAccessKey;
+  if (raw.trustGuardrail && raw.trustGuardrail !== 'off') settings.trustGuardrail = raw.trustGuardrail as TrustGuardrail;
   return settings;
 }
 

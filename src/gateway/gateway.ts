@@ -45,6 +45,8 @@ export interface GatewayDeps {
   defaultRegion: string;
   resolveSessionToken?: AuthenticateDeps['resolveSessionToken'];
   sessions?: SessionIssuer;
+  /** --trust-guardrail (absent: off). */
+  trustGuardrail?: 'error' | 'security';
 }
 
 const KEY_LAST_USED_INTERVAL_MS = 60_000;
@@ -104,6 +106,7 @@ export class Gateway {
       };
       const ctx: OperationContext = { store: this.deps.store, clock: this.deps.clock, random: this.deps.random, caller, requestId, region, authorizer: this.deps.authorizer, requestContext };
       if (this.deps.sessions) ctx.sessions = this.deps.sessions;
+      if (this.deps.trustGuardrail) ctx.trustGuardrail = this.deps.trustGuardrail;
       // 4. Authorize.
       if ((op.auth ?? 'signed') === 'signed') {
         if (!caller) throw sigv4AwsError(missingAuthenticationToken());

@@ -33,6 +33,8 @@ export interface OperationContext {
   sessions?: SessionIssuer;
   /** The audit trail, for operations that record more than their own call (e.g. cross-account copies). */
   audit?: AuditTrail;
+  /** Trust policies with analyzer findings at or above this level are refused (--trust-guardrail). */
+  trustGuardrail?: 'error' | 'security';
 }
 
 export interface Operation<I = Record<string, unknown>, O = Record<string, unknown>> {

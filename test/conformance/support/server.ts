@@ -55,7 +55,7 @@ export function tempDir(prefix: string): string {
   return mkdtempSync(join(tmpdir(), `rolecall-conf-${prefix}-`));
 }
 
-export async function startTestServer(opts: { dataDir?: string; accountId?: string; root?: Credentials } = {}): Promise<TestServer> {
+export async function startTestServer(opts: { dataDir?: string; accountId?: string; root?: Credentials; settings?: Partial<Settings> } = {}): Promise<TestServer> {
   const dataDir = opts.dataDir ?? tempDir('data');
   const accountId = opts.accountId ?? randomAccountId();
   const root = opts.root ?? rootKeys();
@@ -68,6 +68,7 @@ export async function startTestServer(opts: { dataDir?: string; accountId?: stri
     rootSecretAccessKey: root.secretAccessKey,
     region: REGION,
     logLevel: 'silent',
+    ...opts.settings,
   };
   let running = await startServer(settings);
   const ts: TestServer = {
