@@ -44,6 +44,7 @@ export class Analysis {
   readonly universe: Universe;
   readonly search: WitnessSearch;
   readonly budget: number;
+  readonly totalBudget: number;
   readonly notes: string[] = [];
 
   constructor(input: AnalysisInput) {
@@ -65,6 +66,7 @@ export class Analysis {
     this.universe = new Universe(this.outsider).add(input.policy);
     this.search = new WitnessSearch(this.universe);
     this.budget = input.options.budget ?? 3000;
+    this.totalBudget = this.budget * 10;
   }
 
   /** Statements that take part (not neutralized by repair). */
@@ -94,10 +96,19 @@ export class Analysis {
     return [...this.stmtPath(index), { value: 'Condition' }, { value: operator }, { value: key }];
   }
 
-  /** Ask the engine-backed search, within this analysis' budget. */
+  /**
+   * Ask the engine-backed search, within the per-question budget and what is left of the
+   * per-document one (so a pathological document cannot make a lint slow; a note says when the
+   * budget ran out, since a check may then have missed a witness).
+   */
   find(q: Omit<Question, 'target'> & { target?: Question['target'] }): Hit | undefined {
     const target = q.target ?? { policy: this.compiled, kind: 'resource' as const, resourceType: this.type === 'trust' ? ('trust' as const) : ('resource' as const), resource: this.roleArn, resourceAccount: this.owner ?? UNKNOWN_OWNER };
-    return this.search.find({ ...q, target, budget: q.budget ?? this.budget });
+    const left = this.totalBudget - this.search.evaluations;
+    if (left <= 0) {
+      this.notes.push(`The semantic search stopped after ${this.totalBudget} evaluations: some condition-dependent checks are incomplete.`);
+      return undefined;
+    }
+    return this.search.find({ ...q, target, budget: Math.min(q.budget ?? this.budget, left) });
   }
 
   finding(id: FindingId, message: string, paths: PathElement[][], extra: { severity?: Severity; witness?: Witness } = {}): Finding {

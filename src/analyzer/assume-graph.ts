@@ -119,6 +119,20 @@ interface RoleInfo {
   any: boolean;
   services: Set<string>;
   federated: Set<string>;
+  /** The trust policy reads keys that tell one principal of an account from another. */
+  personal: boolean;
+  /** Every principal ARN or unique id any statement (Allow or Deny) names. */
+  mentioned: Set<string>;
+}
+
+/** Keys whose value differs between principals of the same account and kind. */
+function personalKey(lower: string): boolean {
+  return lower === 'aws:principalarn' || lower === 'aws:userid' || lower === 'aws:username' || lower.startsWith('aws:principaltag/') || lower === 'aws:sourceidentity';
+}
+
+function readsPersonal(p: Policy): boolean {
+  const on = p.Version === '2012-10-17';
+  return p.Statement.some((st) => (st.Condition ?? []).some((c) => personalKey(c.key.toLowerCase()) || (on && c.values.some((v) => /\$\{\s*aws:(principalarn|userid|username|principaltag\/)/i.test(v)))) || (st.Resource ?? []).some((r) => on && r.includes('${')));
 }
 
 interface Caller {
@@ -136,7 +150,8 @@ export class AssumeGraph {
   /** Accounts with an enabled MFA device: role sessions there may present an MFA code. */
   private readonly mfaAccounts = new Set<string>();
   private readonly info = new Map<string, RoleInfo>();
-  private readonly edgeCache = new Map<string, AssumeEdge | null>();
+  /** Edges decided so far: role ARN → caller (principal ARN or node id) → edge or null. */
+  private readonly edgeCache = new Map<string, Map<string, AssumeEdge | null>>();
   private readonly compiledIdentity = new WeakMap<object, CompiledPolicy>();
   private readonly nodes = new Map<string, AssumeNode>();
   readonly notes: string[] = [];
@@ -176,10 +191,11 @@ export class AssumeGraph {
     let ri = this.info.get(role.arn);
     if (ri) return ri;
     const parsed = parsePolicy(role.trustPolicy as string | object, { type: 'trust' });
-    ri = { role, trust: parsed.ok ? compilePolicy(parsed.policy, 'trust') : undefined, arns: new Set(), accounts: new Set(), ids: new Set(), any: false, services: new Set(), federated: new Set() };
+    ri = { role, trust: parsed.ok ? compilePolicy(parsed.policy, 'trust') : undefined, arns: new Set(), accounts: new Set(), ids: new Set(), any: false, services: new Set(), federated: new Set(), personal: parsed.ok && readsPersonal(parsed.policy), mentioned: new Set() };
     if (!parsed.ok) this.notes.push(`${role.arn}: the trust policy does not parse (${parsed.errors[0]?.message}); nobody can assume it.`);
     else {
       for (const st of parsed.policy.Statement) {
+        for (const b of [st.Principal, st.NotPrincipal]) if (b?.kind === 'map') for (const v of b.AWS ?? []) ri.mentioned.add(v);
         if (st.Effect !== 'Allow' || !st.Principal) continue;
         if (st.Principal.kind === 'any') {
           ri.any = true;
@@ -202,6 +218,28 @@ export class AssumeGraph {
   }
 
   // ------------------------------------------------------------------ callers
+
+  /** Callers of inventory principals (default session for roles), built once. */
+  private readonly baseCallers = new Map<string, Caller | undefined>();
+  private entityCaller(e: InventoryUser | InventoryRole): Caller | undefined {
+    if (this.baseCallers.has(e.arn)) return this.baseCallers.get(e.arn);
+    const c = 'mfaEnabled' in e ? this.userCaller(e) : this.roleCaller(e as InventoryRole);
+    this.baseCallers.set(e.arn, c);
+    return c;
+  }
+
+  private entitiesByAccount: Map<string, Array<InventoryUser | InventoryRole>> | undefined;
+  private entitiesOf(account: string): Array<InventoryUser | InventoryRole> {
+    if (!this.entitiesByAccount) {
+      this.entitiesByAccount = new Map();
+      for (const e of [...this.inv.users, ...this.inv.roles]) {
+        let l = this.entitiesByAccount.get(e.accountId);
+        if (!l) this.entitiesByAccount.set(e.accountId, (l = []));
+        l.push(e);
+      }
+    }
+    return this.entitiesByAccount.get(account) ?? [];
+  }
 
   private userCaller(u: InventoryUser): Caller | undefined {
     const c = userCandidate(u.arn, u.id);
@@ -234,18 +272,17 @@ export class AssumeGraph {
   private callersOf(ri: RoleInfo): Caller[] {
     const out: Caller[] = [];
     const r = ri.role;
-    const consider = (entity: InventoryUser | InventoryRole, named: boolean) => {
-      const caller = 'mfaEnabled' in entity ? this.userCaller(entity) : this.roleCaller(entity as InventoryRole);
-      if (caller) out.push({ ...caller, named });
+    const seen = new Set<string>();
+    const consider = (entity: InventoryUser | InventoryRole | undefined) => {
+      if (!entity || seen.has(entity.arn)) return;
+      seen.add(entity.arn);
+      const caller = this.entityCaller(entity);
+      if (caller) out.push({ node: caller.node, candidate: caller.candidate, named: ri.arns.has(entity.arn) || ri.ids.has(entity.id) });
     };
-    for (const u of this.inv.users) {
-      const named = ri.arns.has(u.arn) || ri.ids.has(u.id);
-      if (named || ri.any || ri.accounts.has(u.accountId)) consider(u, named);
-    }
-    for (const x of this.inv.roles) {
-      const named = ri.arns.has(x.arn) || ri.ids.has(x.id);
-      if (named || ri.any || ri.accounts.has(x.accountId)) consider(x, named);
-    }
+    if (ri.any) for (const e of [...this.inv.users, ...this.inv.roles]) consider(e);
+    for (const a of ri.accounts) for (const e of this.entitiesOf(a)) consider(e);
+    for (const a of ri.arns) consider(this.users.get(a) ?? this.roles.get(a));
+    for (const i of ri.ids) consider(this.byId.get(i));
     // Specific role sessions named in the trust policy.
     for (const arn of ri.arns) {
       const ref = classifyAwsPrincipal(arn);
@@ -329,12 +366,65 @@ export class AssumeGraph {
   }
 
   private edge(ri: RoleInfo, caller: Caller): AssumeEdge | undefined {
-    const key = `${caller.node.id}\u0000${caller.candidate.principal.arn ?? caller.candidate.principal.service ?? caller.candidate.principal.provider}\u0000${ri.role.arn}`;
-    const cached = this.edgeCache.get(key);
+    let perRole = this.edgeCache.get(ri.role.arn);
+    if (!perRole) this.edgeCache.set(ri.role.arn, (perRole = new Map()));
+    const key = caller.candidate.principal.arn ?? caller.node.id;
+    const cached = perRole.get(key);
     if (cached !== undefined) return cached ?? undefined;
-    const e = this.decideEdge(ri, caller);
-    this.edgeCache.set(key, e ?? null);
+    // Principals the decision cannot tell apart share it: same account and kind, same policy
+    // objects, same MFA possibilities, not named, and no policy reading who exactly they are.
+    const cls = this.classKey(ri, caller);
+    const shared = cls !== undefined ? this.classCache.get(cls) : undefined;
+    let e: AssumeEdge | undefined;
+    if (shared !== undefined) e = shared === null ? undefined : { ...shared, from: caller.node.id };
+    else {
+      e = this.decideEdge(ri, caller);
+      if (cls !== undefined) this.classCache.set(cls, e ?? null);
+    }
+    perRole.set(key, e ?? null);
     return e;
+  }
+
+  private readonly classCache = new Map<string, AssumeEdge | null>();
+  private readonly policyIds = new WeakMap<object, number>();
+  private policyCounter = 0;
+  private readonly personalPolicies = new WeakMap<object, boolean>();
+
+  private readonly callerKeys = new WeakMap<Candidate, string | null>();
+
+  private classKey(ri: RoleInfo, caller: Caller): string | undefined {
+    const c = caller.candidate;
+    const p = c.principal;
+    if (caller.named || ri.personal) return undefined;
+    if (ri.mentioned.has(p.arn ?? '') || ri.mentioned.has(p.roleArn ?? '') || ri.mentioned.has(p.id ?? '') || ri.mentioned.has(p.roleId ?? '')) return undefined;
+    let k = this.callerKeys.get(c);
+    if (k === undefined) {
+      k = this.callerClass(c) ?? null;
+      this.callerKeys.set(c, k);
+    }
+    return k === null ? undefined : `${ri.role.arn}\u0000${k}`;
+  }
+
+  /** What the decision can see of a caller when no policy names it or reads who exactly it is. */
+  private callerClass(c: Candidate): string | undefined {
+    const p = c.principal;
+    if ((p.type !== 'User' && p.type !== 'AssumedRole') || !c.identity) return undefined;
+    const ids: number[] = [];
+    for (const np of [...c.identity, ...(c.boundary ? [c.boundary] : [])]) {
+      const obj = np.policy as object;
+      let personal = this.personalPolicies.get(obj);
+      if (personal === undefined) {
+        const m = modelOf(np);
+        personal = m ? readsPersonal(m) : true;
+        this.personalPolicies.set(obj, personal);
+      }
+      if (personal) return undefined;
+      let id = this.policyIds.get(obj);
+      if (id === undefined) this.policyIds.set(obj, (id = ++this.policyCounter));
+      ids.push(id);
+    }
+    if (c.boundary) ids.push(-1);
+    return `${p.type}\u0000${p.account}\u0000${ids.join(',')}\u0000${JSON.stringify(c.domains ?? {})}`;
   }
 
   private decideEdge(ri: RoleInfo, caller: Caller): AssumeEdge | undefined {
@@ -414,12 +504,11 @@ export class AssumeGraph {
         }
       }
     }
-    const from = new Map<string, AssumeEdge[]>();
-    for (const e of edges) from.set(e.from, [...(from.get(e.from) ?? []), e]);
     const results: Assumer[] = [];
+    const index = AssumeGraph.index(edges, true);
     for (const [id, d] of dist) {
       if (id === target.arn) continue;
-      const paths = this.paths(id, target.arn, dist, from, (n) => n === target.arn, true);
+      const paths = this.paths(id, target.arn, dist, index, true);
       if (!paths.length) continue;
       results.push({ node: this.nodes.get(id) as AssumeNode, distance: d, paths, crossAccount: paths.some((p) => p.crossAccount) });
     }
@@ -437,26 +526,24 @@ export class AssumeGraph {
     while (queue.length) {
       const caller = queue.shift() as Caller;
       const d = dist.get(caller.node.id) as number;
-      for (const role of this.inv.roles) {
-        const ri = this.roleInfo(role);
-        if (!this.mayName(ri, caller)) continue;
+      for (const ri of this.rolesNaming(caller)) {
+        const role = ri.role;
         const e = this.edge(ri, { ...caller, named: this.names(ri, caller) });
         if (!e) continue;
         edges.push(e);
         if (!dist.has(role.arn)) {
           dist.set(role.arn, d + 1);
           this.node({ id: role.arn, kind: 'role', label: role.arn, account: role.accountId, external: false });
-          const next = this.roleCaller(role);
+          const next = this.entityCaller(role);
           if (next && d + 1 < maxDepth) queue.push(next);
         }
       }
     }
-    const from = new Map<string, AssumeEdge[]>();
-    for (const e of edges) from.set(e.from, [...(from.get(e.from) ?? []), e]);
     const results: Assumer[] = [];
+    const index = AssumeGraph.index(edges, false);
     for (const [id, d] of dist) {
       if (id === start.node.id) continue;
-      const paths = this.paths(start.node.id, id, dist, from, (n) => n === id, false);
+      const paths = this.paths(start.node.id, id, dist, index, false);
       if (!paths.length) continue;
       results.push({ node: this.nodes.get(id) as AssumeNode, distance: d, paths, crossAccount: paths.some((p) => p.crossAccount) });
     }
@@ -479,6 +566,42 @@ export class AssumeGraph {
     return undefined;
   }
 
+  private tokenIndex: Map<string, RoleInfo[]> | undefined;
+
+  /** Roles whose trust policy could name the caller (by ARN, unique id, account, service, provider, or "*"). */
+  private rolesNaming(caller: Caller): RoleInfo[] {
+    if (!this.tokenIndex) {
+      const idx = new Map<string, RoleInfo[]>();
+      const put = (k: string, ri: RoleInfo) => {
+        let l = idx.get(k);
+        if (!l) idx.set(k, (l = []));
+        if (l[l.length - 1] !== ri) l.push(ri);
+      };
+      for (const role of this.inv.roles) {
+        const ri = this.roleInfo(role);
+        if (ri.any) put('*', ri);
+        for (const a of ri.arns) put(a, ri);
+        for (const i of ri.ids) put(i, ri);
+        for (const a of ri.accounts) put(`account:${a}`, ri);
+        for (const sv of ri.services) put(`service:${sv}`, ri);
+        for (const f of ri.federated) put(`federated:${f}`, ri);
+      }
+      this.tokenIndex = idx;
+    }
+    const p = caller.candidate.principal;
+    const keys = ['*'];
+    if (p.type === 'Service') keys.push(`service:${p.service}`);
+    else if (p.type === 'WebIdentity') keys.push(`federated:${p.provider}`);
+    else for (const k of [p.arn, p.roleArn, p.id, p.roleId, p.account ? `account:${p.account}` : undefined]) if (k) keys.push(k);
+    const seen = new Set<RoleInfo>();
+    const out: RoleInfo[] = [];
+    for (const k of keys) for (const ri of this.tokenIndex.get(k) ?? []) if (!seen.has(ri)) {
+      seen.add(ri);
+      out.push(ri);
+    }
+    return out;
+  }
+
   /** Whether the role's trust policy names the caller specifically (by ARN or unique id). */
   private names(ri: RoleInfo, caller: Caller): boolean {
     const p = caller.candidate.principal;
@@ -493,28 +616,44 @@ export class AssumeGraph {
     return ri.any || (p.account !== undefined && ri.accounts.has(p.account)) || this.names(ri, caller);
   }
 
-  /** Shortest paths from `start` to a node `isEnd` accepts, following edges along the distances. */
-  private paths(start: string, end: string, dist: Map<string, number>, from: Map<string, AssumeEdge[]>, isEnd: (n: string) => boolean, towardTarget: boolean): AssumePath[] {
+  /**
+   * Shortest paths from `start` to `end` along the distances: `dist` is the distance to `end`
+   * (who) or from `start` (what). Walks from the end of known distance toward the other, so only
+   * paths between the two are explored.
+   */
+  private paths(start: string, end: string, dist: Map<string, number>, index: Map<string, AssumeEdge[]>, towardTarget: boolean): AssumePath[] {
     const max = this.opts.maxPaths ?? 3;
     const out: AssumePath[] = [];
-    const walk = (node: string, nodes: string[], edges: AssumeEdge[]) => {
+    const from = towardTarget ? start : end;
+    const goal = towardTarget ? end : start;
+    const walk = (node: string, nodes: string[], hops: AssumeEdge[]) => {
       if (out.length >= max) return;
-      if (isEnd(node) && edges.length) {
-        out.push({ nodes, edges, crossAccount: edges.some((e) => e.crossAccount), chained: edges.length > 1 });
+      if (node === goal && hops.length) {
+        const ordered = towardTarget ? hops : [...hops].reverse();
+        out.push({ nodes: towardTarget ? nodes : [...nodes].reverse(), edges: ordered, crossAccount: ordered.some((e) => e.crossAccount), chained: ordered.length > 1 });
         return;
       }
-      for (const e of from.get(node) ?? []) {
-        if (nodes.includes(e.to)) continue;
-        const dn = dist.get(node) as number;
-        const dt = dist.get(e.to);
-        // Toward the target distances fall by one; away from the start they rise by one.
-        if (dt === undefined || (towardTarget ? dt !== dn - 1 : dt !== dn + 1)) continue;
-        if (!towardTarget && dt > (dist.get(end) as number)) continue;
-        walk(e.to, [...nodes, e.to], [...edges, e]);
+      const dn = dist.get(node) as number;
+      for (const e of index.get(node) ?? []) {
+        const next = towardTarget ? e.to : e.from;
+        if (dist.get(next) !== dn - 1 || nodes.includes(next)) continue;
+        walk(next, [...nodes, next], [...hops, e]);
       }
     };
-    walk(start, [start], []);
+    walk(from, [from], []);
     return out;
+  }
+
+  /** Edges by the node a path walk leaves from: who walks forward from assumers, what backward from roles. */
+  private static index(edges: AssumeEdge[], towardTarget: boolean): Map<string, AssumeEdge[]> {
+    const index = new Map<string, AssumeEdge[]>();
+    for (const e of edges) {
+      const k = towardTarget ? e.from : e.to;
+      let l = index.get(k);
+      if (!l) index.set(k, (l = []));
+      l.push(e);
+    }
+    return index;
   }
 
   private answer(direction: 'who' | 'what', subject: AssumeNode, results: Assumer[], edges: AssumeEdge[]): AssumeAnswer {

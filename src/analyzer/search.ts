@@ -137,10 +137,20 @@ function realistic(ctx: Record<string, ContextValue>, lowers: Map<string, string
 }
 
 export class WitnessSearch {
+  /** Evaluations spent by this search object, over all questions. */
+  evaluations = 0;
+
   constructor(private readonly universe: Universe) {}
 
   find(q: Question): Hit | undefined {
-    let budget = q.budget ?? DEFAULT_BUDGET;
+    const start = q.budget ?? DEFAULT_BUDGET;
+    const r = this.findWithin(q, start);
+    this.evaluations += start - r.left;
+    return r.hit;
+  }
+
+  private findWithin(q: Question, initial: number): { hit?: Hit; left: number } {
+    let budget = initial;
     const target = q.target;
     for (const cand of q.candidates) {
       const actions = q.actions ?? (target.kind === 'identity' ? [] : cand.actions);
@@ -154,12 +164,12 @@ export class WitnessSearch {
         for (const s of grants) {
           const r = this.searchStatement(q, cand, action, s, denies, budget);
           budget = r.budget;
-          if (r.hit) return r.hit;
-          if (budget <= 0) return undefined;
+          if (r.hit) return { hit: r.hit, left: budget };
+          if (budget <= 0) return { left: 0 };
         }
       }
     }
-    return undefined;
+    return { left: budget };
   }
 
   private domainFor(q: Question, cand: Candidate, lower: string): Domain {

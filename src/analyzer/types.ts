@@ -77,7 +77,7 @@ export interface LintOptions {
   trustedAccounts?: string[];
   /** Facts about the role (trust policies), for the MFA and session-duration findings. */
   role?: RoleFacts;
-  /** Evaluations allowed per semantic question (default 3000). */
+  /** Evaluations allowed per semantic question (default 3000; ten times that per document). */
   budget?: number;
 }
 
