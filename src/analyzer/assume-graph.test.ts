@@ -163,6 +163,23 @@ describe('what can assume', () => {
   });
 });
 
+describe('shared decisions', () => {
+  it('sharing decisions between indistinguishable principals changes no answer', () => {
+    // A denser inventory: account-wide trusts, tag and ARN conditions (which must not be shared).
+    const inv = inventory();
+    for (let i = 0; i < 12; i++) {
+      const acct = [A, B, C][i % 3] as string;
+      inv.users.push(user(acct, `u${i}`, [i % 2 ? assumeAny('shared') : pol(`own${i}`, [{ Effect: 'Allow', Action: 'sts:AssumeRole', Resource: `arn:aws:iam::${acct}:role/*` }])], i % 4 === 0, [{ Key: 'team', Value: i % 3 ? 'red' : 'blue' }]));
+      inv.roles.push(role(acct, `r${i}`, trust({ Effect: 'Allow', Principal: { AWS: acct }, Action: 'sts:AssumeRole', Condition: i % 3 === 0 ? { StringEquals: { 'aws:PrincipalTag/team': 'red' } } : i % 3 === 1 ? { ArnLike: { 'aws:PrincipalArn': `arn:aws:iam::${acct}:user/u*` } } : { Bool: { 'aws:MultiFactorAuthPresent': 'true' } } }), [assumeAny('shared')]));
+    }
+    const strip = (a: ReturnType<AssumeGraph['whoCanAssume']>) => a.results.map((r) => [r.node.id, r.distance, r.paths.map((p) => p.edges.map((e) => [e.from, e.to, e.conditions]))]);
+    const shared = new AssumeGraph(inv);
+    const exact = new AssumeGraph(inv, { shareDecisions: false });
+    for (const r of inv.roles) assert.deepEqual(strip(shared.whoCanAssume(r.arn)), strip(exact.whoCanAssume(r.arn)), r.arn);
+    for (const u of inv.users) assert.deepEqual(strip(shared.whatCanAssume(u.arn)), strip(exact.whatCanAssume(u.arn)), u.arn);
+  });
+});
+
 describe('who-can-assume output', () => {
   const a = () => whoCanAssume(inventory(), `arn:aws:iam::${A}:role/prod-admin`);
   it('text, JSON, Mermaid and DOT', () => {

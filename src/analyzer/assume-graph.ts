@@ -82,6 +82,8 @@ export interface GraphOptions {
   budget?: number;
   /** Most paths listed per result (default 3). */
   maxPaths?: number;
+  /** Share a decision between principals the engine cannot tell apart (default true; off for differential tests). */
+  shareDecisions?: boolean;
 }
 
 const OUTSIDER_ACCOUNT = '999999999999';
@@ -395,7 +397,7 @@ export class AssumeGraph {
   private classKey(ri: RoleInfo, caller: Caller): string | undefined {
     const c = caller.candidate;
     const p = c.principal;
-    if (caller.named || ri.personal) return undefined;
+    if (caller.named || ri.personal || this.opts.shareDecisions === false) return undefined;
     if (ri.mentioned.has(p.arn ?? '') || ri.mentioned.has(p.roleArn ?? '') || ri.mentioned.has(p.id ?? '') || ri.mentioned.has(p.roleId ?? '')) return undefined;
     let k = this.callerKeys.get(c);
     if (k === undefined) {
