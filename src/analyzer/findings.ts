@@ -112,7 +112,7 @@ export const FINDINGS = {
 export type FindingId = keyof typeof FINDINGS;
 export const FINDING_IDS = Object.keys(FINDINGS) as FindingId[];
 
-/** The twelve trust-policy findings (ids verbatim from the findings list). */
+/** The twelve trust-policy findings of the findings list (thirteen ids: #7 has two), verbatim. */
 export const TRUST_FINDING_IDS: readonly FindingId[] = [
   'TRUST_ANY_PRINCIPAL',
   'CROSS_ACCOUNT_WITHOUT_EXTERNAL_ID',

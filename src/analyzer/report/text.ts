@@ -31,9 +31,10 @@ export function formatText(results: FileResult[], opts: { color?: boolean } = {}
       lines.push(`  ${c(`1;${COLOUR[sev]}`, `${sev} (${fs.length})`)}`);
       for (const f of fs) lines.push(...findingLines(r.file, f, c));
     }
-    for (const n of r.notes) lines.push(c('2', `  note: ${n}`));
     lines.push('');
   }
+  // Notes (checks that could not run) are the same for every file: once, at the end.
+  for (const n of [...new Set(results.flatMap((r) => r.notes))]) lines.push(c('2', `note: ${n}`));
   const n = countBySeverity(results);
   const total = SEVERITIES.reduce((s, k) => s + n[k], 0);
   const parts = SEVERITIES.filter((s) => n[s]).map((s) => `${n[s]} ${LABEL[s]}${n[s] === 1 ? '' : 's'}`);
