@@ -175,6 +175,8 @@ export class WitnessSearch {
   private domainFor(q: Question, cand: Candidate, lower: string): Domain {
     const fixed = fixedLookup(cand.fixed, lower);
     if (fixed !== undefined) return [fixed];
+    // The resource's own facts are not the caller's to choose: the role lives in its account.
+    if (lower === 'aws:resourceaccount' && q.target.resourceAccount) return [q.target.resourceAccount];
     if (q.domains && Object.hasOwn(q.domains, lower)) return q.domains[lower] as Domain;
     if (cand.domains && Object.hasOwn(cand.domains, lower)) return cand.domains[lower] as Domain;
     if (isPrincipalKey(lower)) {
