@@ -47,6 +47,7 @@ function inventory(opts: { aliceMfa?: boolean } = {}): Inventory {
       user(A, 'dave', [assumeAny()]),
       user(B, 'bob', [assumeAny()]),
       user(C, 'carol', [pol('s3', [{ Effect: 'Allow', Action: 's3:GetObject', Resource: '*' }])]),
+      user(A, 'erin', [pol('s3', [{ Effect: 'Allow', Action: 's3:GetObject', Resource: '*' }])]),
     ],
     roles: [
       role(A, 'prod-admin', trust({ Effect: 'Allow', Principal: { AWS: `arn:aws:iam::${A}:role/deployer` }, Action: 'sts:AssumeRole' }, { Effect: 'Allow', Principal: { AWS: `arn:aws:iam::${A}:user/alice` }, Action: 'sts:AssumeRole', Condition: { Bool: { 'aws:MultiFactorAuthPresent': 'true' } } }), [pol('admin', [{ Effect: 'Allow', Action: '*', Resource: '*' }])]),
@@ -125,7 +126,10 @@ describe('who can assume', () => {
     assert.equal(ids[0], 'anyone');
     // Every principal of the inventory whose own policies allow sts:AssumeRole on it.
     for (const p of [`arn:aws:iam::${A}:user/alice`, `arn:aws:iam::${A}:user/dave`, `arn:aws:iam::${B}:user/bob`, `arn:aws:iam::${A}:role/deployer`, `arn:aws:iam::${B}:role/ci`]) assert.ok(ids.includes(p), p);
-    assert.ok(!ids.includes(`arn:aws:iam::${C}:user/carol`));
+    assert.ok(!ids.includes(`arn:aws:iam::${C}:user/carol`), 'another account needs its own permission');
+    // "*" in the role's own account grants without any identity policy, as AWS documents.
+    assert.ok(ids.includes(`arn:aws:iam::${A}:user/erin`), 'same-account "*" needs no identity policy');
+    assert.ok(!whoCanAssume(inv, `arn:aws:iam::${A}:role/prod-admin`).results.some((r) => r.node.id.endsWith(':user/erin')));
   });
 });
 

@@ -279,7 +279,12 @@ export class AssumeGraph {
       if (!entity || seen.has(entity.arn)) return;
       seen.add(entity.arn);
       const caller = this.entityCaller(entity);
-      if (caller) out.push({ node: caller.node, candidate: caller.candidate, named: ri.arns.has(entity.arn) || ri.ids.has(entity.id) });
+      if (!caller) return;
+      const named = ri.arns.has(entity.arn) || ri.ids.has(entity.id);
+      // Not named, and not let in by "*" in its own account (a grant that needs no identity
+      // policy): only its own policies can let it in, and they allow no sts:AssumeRole at all.
+      if (!named && !(ri.any && entity.accountId === ri.role.accountId) && !this.assumeCapable(caller.candidate)) return;
+      out.push({ node: caller.node, candidate: caller.candidate, named });
     };
     if (ri.any) for (const e of [...this.inv.users, ...this.inv.roles]) consider(e);
     for (const a of ri.accounts) for (const e of this.entitiesOf(a)) consider(e);
@@ -338,6 +343,17 @@ export class AssumeGraph {
       this.compiledIdentity.set(p, c);
     }
     return c;
+  }
+
+  private readonly capable = new WeakMap<Candidate, boolean>();
+  /** Whether any identity statement of the caller allows sts:AssumeRole on some resource. */
+  private assumeCapable(c: Candidate): boolean {
+    let v = this.capable.get(c);
+    if (v === undefined) {
+      v = !c.identity || c.identity.some((np) => this.compiled(np)?.allow.some((s) => s.action('sts:assumerole')) ?? false);
+      this.capable.set(c, v);
+    }
+    return v;
   }
 
   /** False when no identity statement can allow sts:AssumeRole on the role (conditions aside). */
@@ -435,7 +451,9 @@ export class AssumeGraph {
     const acct = c.principal.account;
     const cross = acct !== undefined && acct !== ri.role.accountId;
     const iam = c.principal.type === 'User' || c.principal.type === 'AssumedRole';
-    if (iam && c.identity && (cross || !caller.named) && !this.identityMayAssume(c, ri.role.arn)) return undefined;
+    // The identity side matters across accounts, and in the account when only an account
+    // principal names the caller ("*" and the caller's own ARN grant on their own).
+    if (iam && c.identity && (cross || (!caller.named && !ri.any)) && !this.identityMayAssume(c, ri.role.arn)) return undefined;
     const action = c.actions[0] ?? ASSUME;
     // No trust statement for this caller and action: nothing to search.
     const grants = ri.trust.allow.filter((s) => s.action(action.toLowerCase()) && principalApplies(s, c.principal));
