@@ -1,9 +1,9 @@
 #!/usr/bin/env node
 /**
- * Re-extracts the AWS service models Rolecall speaks (IAM, STS, CloudTrail) from the botocore
+ * Re-extracts the AWS service models Rolecall speaks (IAM, STS, CloudTrail, IAM Access Analyzer) from the botocore
  * package installed for python3, and regenerates everything derived from them:
  *
- *   models/{iam,sts,cloudtrail}.json          documentation-stripped, minified service models
+ *   models/{iam,sts,cloudtrail,accessanalyzer}.json   documentation-stripped, minified service models
  *   models/{iam,sts,cloudtrail}.paginators.json
  *   models/LICENSE-botocore.txt, NOTICE-botocore, PROVENANCE.json
  *   src/protocol/models/{iam,sts,cloudtrail}.ts      the same model as a pure TS data module
@@ -29,6 +29,7 @@ const SERVICES = [
   { name: 'iam', dir: 'iam/2010-05-08', prefix: 'Iam', constName: 'IAM' },
   { name: 'sts', dir: 'sts/2011-06-15', prefix: 'Sts', constName: 'STS' },
   { name: 'cloudtrail', dir: 'cloudtrail/2013-11-01', prefix: 'CloudTrail', constName: 'CLOUDTRAIL' },
+  { name: 'accessanalyzer', dir: 'accessanalyzer/2019-11-01', prefix: 'AccessAnalyzer', constName: 'ACCESSANALYZER' },
 ];
 /** Keys that only carry prose for humans; removing them changes no wire behaviour. */
 const DOC_ONLY_KEYS = ['documentation', 'documentationUrl', 'deprecatedMessage'];

@@ -132,6 +132,7 @@ export async function startServer(settings: Settings, opts: ServerOptions = {}):
       logger,
       defaultRegion: settings.region,
       ...(trail ? { audit: new GatewayAudit({ trail, store, clock, random, defaultRegion: settings.region, logger }) } : {}),
+      ...(settings.trustGuardrail && settings.trustGuardrail !== 'off' ? { trustGuardrail: settings.trustGuardrail } : {}),
     });
     // Service roles: instance metadata listeners, container credentials, workload launches.
     const serviceRoles = await startServiceRoles({ store, clock, random, authorizer, sessions, resolveSessionToken, logger, defaultRegion: settings.region, ...(trail ? { audit: trail } : {}) });

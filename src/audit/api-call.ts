@@ -19,7 +19,7 @@ import { cloudTrailTime, crossAccountIdentity, userIdentityOf } from './identity
 import { cloudTrailElements, scrub } from './redact.js';
 
 export interface ApiCall {
-  service: 'iam' | 'sts' | 'cloudtrail';
+  service: 'iam' | 'sts' | 'cloudtrail' | 'accessanalyzer';
   operation: string;
   /** The decoded input (undefined when the request did not parse). */
   input?: Record<string, unknown>;
@@ -41,7 +41,7 @@ const ROLE_ARN = /^arn:aws:iam::(\d{12}):role\//;
 const USER_AGENT_MAX = 1024;
 
 export function isReadOnly(service: ApiCall['service'], operation: string): boolean {
-  return service === 'sts' || /^(Get|List|Simulate|Lookup|Describe)/.test(operation);
+  return service === 'sts' || /^(Get|List|Simulate|Lookup|Describe|Validate)/.test(operation);
 }
 
 /** `::ffff:127.0.0.1` -> `127.0.0.1` (CloudTrail shows IPv4 clients as IPv4). */
@@ -99,7 +99,7 @@ export function apiCallEvents(call: ApiCall, opts: BuildOptions): CloudTrailEven
       eventVersion: EVENT_VERSION,
       userIdentity: identity,
       eventTime: cloudTrailTime(call.time),
-      eventSource: `${call.service}.amazonaws.com`,
+      eventSource: call.service === 'accessanalyzer' ? 'access-analyzer.amazonaws.com' : `${call.service}.amazonaws.com`,
       eventName: call.operation,
       awsRegion: call.service === 'iam' ? 'us-east-1' : call.region,
       sourceIPAddress: sourceAddress(call.sourceIp),

@@ -12,7 +12,8 @@ import { cryptoRandom } from '../domain/random.js';
 
 export const ENV_HELP = `rolecall env [--data-dir DIR | --database URL] [--endpoint URL] [--account-id ID]
 
-Prints shell exports for the AWS CLI and SDKs: per-service endpoints (IAM, STS, CloudTrail), the
+Prints shell exports for the AWS CLI and SDKs: per-service endpoints (IAM, STS, CloudTrail,
+IAM Access Analyzer), the
 region, and the root credentials of the account (the first one unless --account-id is given).
 Use it as:  eval "$(npx rolecall env)"
 
@@ -49,6 +50,7 @@ export async function runEnv(argv: string[], out: (s: string) => void): Promise<
       ['AWS_ENDPOINT_URL_IAM', endpoint],
       ['AWS_ENDPOINT_URL_STS', endpoint],
       ['AWS_ENDPOINT_URL_CLOUDTRAIL', endpoint],
+      ['AWS_ENDPOINT_URL_ACCESSANALYZER', endpoint],
       ['AWS_REGION', settings.region],
       ['AWS_DEFAULT_REGION', settings.region],
       ['AWS_ACCESS_KEY_ID', creds.accessKeyId],

@@ -11,6 +11,8 @@ import { runRole } from './revoke-sessions.js';
 import { runSimulate } from './simulate.js';
 import { runStart } from './start.js';
 import { runVerifyIdentity } from './verify-identity.js';
+import { runLint } from './lint.js';
+import { runWhoCanAssume } from './who-can-assume.js';
 
 const HELP = `rolecall: self-hostable AWS IAM roles, trust policies and STS
 
@@ -28,6 +30,9 @@ Commands:
   simulate-custom-policy   evaluate policies offline, like 'aws iam simulate-custom-policy'
   audit export             the audit trail as JSON lines (CloudTrail events), for SIEM tools
   verify-identity TOKEN    who signed an EKS-style token, presigned GetCallerIdentity URL or Vault login data
+  lint FILE...             check trust and permission policies for the classic mistakes (text, JSON, SARIF)
+  who-can-assume ROLE      every principal that can assume a role, directly or by chaining (text, JSON, graph)
+  what-can-assume ARN      every role a principal can assume, directly or by chaining
   version                  print the version
   help                     this text
 
@@ -66,6 +71,11 @@ export async function main(argv: string[]): Promise<number> {
       return runAudit(rest, out, err);
     case 'verify-identity':
       return runVerifyIdentity(rest, out, err);
+    case 'who-can-assume':
+    case 'what-can-assume':
+      return runWhoCanAssume(cmd === 'who-can-assume' ? 'who' : 'what', rest, { out, err, isTty: process.stdout.isTTY === true, env: process.env });
+    case 'lint':
+      return runLint(rest, { out, err, isTty: process.stdout.isTTY === true, env: process.env, version: version() });
     case 'version':
     case '--version':
       out(`rolecall ${version()}\n`);

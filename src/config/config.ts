@@ -37,7 +37,15 @@ export interface Settings {
 
   /** Which decision-point decisions are audited (default `denials`). */
   authorizeAudit?: AuthorizeAuditMode;
+  /**
+   * Refuse trust policies (CreateRole, UpdateAssumeRolePolicy) with analyzer findings at or above
+   * this level: `error`, `security` (security warnings and errors), or `off` (AWS's behaviour).
+   */
+  trustGuardrail?: TrustGuardrail;
 }
+
+export type TrustGuardrail = 'error' | 'security' | 'off';
+export const TRUST_GUARDRAILS: readonly TrustGuardrail[] = ['error', 'security', 'off'];
 
 export type AuthorizeAuditMode = 'denials' | 'all' | 'off';
 const AUTHORIZE_AUDIT_MODES: readonly string[] = ['denials', 'all', 'off'];
@@ -71,6 +79,7 @@ export const SETTINGS: SettingSpec[] = [
   { key: 'databaseStatementTimeoutMs', flag: '--database-statement-timeout-ms', env: 'ROLECALL_DATABASE_STATEMENT_TIMEOUT_MS', help: 'PostgreSQL cancels a statement running longer (0: no limit)', default: '5000' },
   { key: 'cacheTtlMs', flag: '--cache-ttl-ms', env: 'ROLECALL_CACHE_TTL_MS', help: "serve keys, identities and policies from memory this long (the bound on how long another node's change can go unseen)", default: String(DEFAULT_CACHE_TTL_MS) },
   { key: 'authorizeAudit', flag: '--authorize-audit', env: 'ROLECALL_AUTHORIZE_AUDIT', help: 'decision point (/_rolecall/authorize) decisions to audit: denials, all or off', default: 'denials' },
+  { key: 'trustGuardrail', flag: '--trust-guardrail', env: 'ROLECALL_TRUST_GUARDRAIL', help: 'refuse trust policies with analyzer findings: error, security or off (AWS accepts them)', default: 'off' },
 ];
 
 export function defaultDataDir(): string {
@@ -99,6 +108,7 @@ export function resolveSettings(flags: Partial<Record<keyof Settings, string>>, 
   const retention = Number(raw.auditRetentionDays ?? '90');
   if (!/^\d+$/.test(raw.auditRetentionDays ?? '90') || !Number.isSafeInteger(retention)) throw new Error(`invalid audit retention (whole days, 0 for forever): ${raw.auditRetentionDays}`);
   if (raw.authorizeAudit !== undefined && !AUTHORIZE_AUDIT_MODES.includes(raw.authorizeAudit)) throw new Error(`invalid authorize audit mode (denials, all or off): ${raw.authorizeAudit}`);
+  if (raw.trustGuardrail !== undefined && !TRUST_GUARDRAILS.includes(raw.trustGuardrail as TrustGuardrail)) throw new Error(`invalid trust guardrail (error, security or off): ${raw.trustGuardrail}`);
   const settings: Settings = {
     host: raw.host as string,
     port,
@@ -126,6 +136,7 @@ export function resolveSettings(flags: Partial<Record<keyof Settings, string>>, 
   if (raw.accountId) settings.accountId = raw.accountId;
   if (raw.rootAccessKeyId) settings.rootAccessKeyId = raw.rootAccessKeyId;
   if (raw.rootSecretAccessKey) settings.rootSecretAccessKey = raw.rootSecretAccessKey;
+  if (raw.trustGuardrail && raw.trustGuardrail !== 'off') settings.trustGuardrail = raw.trustGuardrail as TrustGuardrail;
   return settings;
 }
 

@@ -14,8 +14,10 @@ import type { ContextValue } from '../policy/index.js';
 import {
   decodeJsonRequest,
   decodeQueryRequest,
+  decodeRestJsonRequest,
   encodeError,
   encodeOutput,
+  isRestJsonPath,
   isUnsignedOperation,
   mergeParams,
   parseQueryString,
@@ -46,6 +48,8 @@ export interface GatewayDeps {
   sessions?: SessionIssuer;
   /** The audit trail (absent: auditing off). */
   audit?: GatewayAudit;
+  /** --trust-guardrail (absent: off). */
+  trustGuardrail?: 'error' | 'security';
 }
 
 function header(req: HttpRequest, name: string): string | undefined {
@@ -102,6 +106,7 @@ export class Gateway {
       const ctx: OperationContext = { store: this.deps.store, clock: this.deps.clock, random: this.deps.random, caller, requestId, region, authorizer: this.deps.authorizer, requestContext };
       if (this.deps.sessions) ctx.sessions = this.deps.sessions;
       if (this.deps.audit) ctx.audit = this.deps.audit.trail;
+      if (this.deps.trustGuardrail) ctx.trustGuardrail = this.deps.trustGuardrail;
       // 4. Authorize.
       if ((op.auth ?? 'signed') === 'signed') {
         if (!caller) throw sigv4AwsError(missingAuthenticationToken());
@@ -131,6 +136,9 @@ export class Gateway {
   }
 
   private decode(req: HttpRequest, signingService: string | undefined): Decoded {
+    // restJson1 (Access Analyzer) is routed by method and path; IAM and STS live at `/`.
+    const rest = req.path !== '/' ? decodeRestJsonRequest(req.method, req.path, req.query, req.body.toString('utf8'), (n) => header(req, n)) : undefined;
+    if (rest) return rest;
     const target = header(req, 'x-amz-target');
     if (target !== undefined) return decodeJsonRequest(target, req.body.toString('utf8'));
     const query = parseQueryString(req.query);
@@ -139,9 +147,9 @@ export class Gateway {
     return decodeQueryRequest(mergeParams(query, form), signingService);
   }
 
-  /** For errors before routing: JSON services are recognisable by their target header. */
+  /** For errors before routing: JSON services are recognisable by their target header or path. */
   private guessService(req: HttpRequest): ServiceName | undefined {
-    return header(req, 'x-amz-target') !== undefined ? 'cloudtrail' : undefined;
+    return header(req, 'x-amz-target') !== undefined ? 'cloudtrail' : isRestJsonPath(req.path) ? 'accessanalyzer' : undefined;
   }
 
   private wireError(service: ServiceName | undefined, e: unknown, requestId: string): WireError {

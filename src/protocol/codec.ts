@@ -4,6 +4,7 @@
  *
  *   awsQuery (IAM, STS):  decodeQueryRequest(parseQueryString(body), scopeService)
  *   awsJson1.1 (CloudTrail): decodeJsonRequest(headers['x-amz-target'], body)
+ *   restJson1 (Access Analyzer): decodeRestJsonRequest(method, path, query, body, header) (rest-json.ts)
  *   either:               encodeOutput(service, operation, output, requestId)
  *                         encodeError(service, error, requestId)
  */
@@ -13,6 +14,7 @@ import { routeJsonTarget } from './json-route.js';
 import { readQueryInput } from './query-input.js';
 import { encodeQueryError, encodeQueryOutput } from './query-output.js';
 import { routeQuery } from './query-route.js';
+import { encodeRestJsonError, encodeRestJsonOutput } from './rest-json.js';
 import { operationModel, SERVICES } from './services.js';
 import type { Decoded, QueryParams, ServiceName, WireError, WireResponse } from './wire.js';
 
@@ -42,6 +44,7 @@ export function decodeJsonRequest(target: string | undefined, body: string): Dec
 /** The success response for an operation's output, in the service's protocol. */
 export function encodeOutput(service: ServiceName, operation: string, output: unknown, requestId: string): WireResponse {
   const svc = SERVICES[service];
+  if (svc.protocol === 'rest-json') return encodeRestJsonOutput(svc, operation, output, requestId);
   return svc.protocol === 'json' ? encodeJsonOutput(svc, operation, output, requestId) : encodeQueryOutput(svc, operation, output, requestId);
 }
 
@@ -51,5 +54,6 @@ export function encodeOutput(service: ServiceName, operation: string, output: un
  */
 export function encodeError(service: ServiceName | undefined, error: WireError, requestId: string): WireResponse {
   const svc = service ? SERVICES[service] : undefined;
+  if (svc?.protocol === 'rest-json') return encodeRestJsonError(svc, error, requestId);
   return svc?.protocol === 'json' ? encodeJsonError(svc, error, requestId) : encodeQueryError(svc, error, requestId);
 }

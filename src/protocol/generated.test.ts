@@ -5,6 +5,7 @@ import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { AWS_ERRORS } from '../domain/aws-error.js';
 import { PROTOCOL_ERRORS } from './errors.js';
+import { ACCESSANALYZER_MODEL, ACCESSANALYZER_MODEL_SHA256 } from './models/accessanalyzer.js';
 import { CLOUDTRAIL_MODEL, CLOUDTRAIL_MODEL_SHA256 } from './models/cloudtrail.js';
 import { IAM_MODEL, IAM_MODEL_SHA256 } from './models/iam.js';
 import { STS_MODEL, STS_MODEL_SHA256 } from './models/sts.js';
@@ -18,6 +19,7 @@ describe('generated model modules', () => {
     ['iam', IAM_MODEL, IAM_MODEL_SHA256],
     ['sts', STS_MODEL, STS_MODEL_SHA256],
     ['cloudtrail', CLOUDTRAIL_MODEL, CLOUDTRAIL_MODEL_SHA256],
+    ['accessanalyzer', ACCESSANALYZER_MODEL, ACCESSANALYZER_MODEL_SHA256],
   ] as const) {
     it(`${name}: the TS data module is models/${name}.json`, () => {
       const text = readFileSync(new URL(`models/${name}.json`, ROOT), 'utf8').trimEnd();

@@ -1,10 +1,12 @@
 /**
  * Rolecall's wire codecs, driven by the AWS service models (botocore, Apache-2.0, see
- * models/PROVENANCE.json): awsQuery for IAM and STS, awsJson1.1 for CloudTrail. Pure: no I/O.
+ * models/PROVENANCE.json): awsQuery for IAM and STS, awsJson1.1 for CloudTrail, restJson1 for IAM
+ * Access Analyzer. Pure: no I/O.
  * See docs/wire-protocol.md.
  */
 export type { Decoded, ModeledErrorSpec, QueryParams, ServiceName, WireError, WireResponse } from './wire.js';
 export { decodeJsonRequest, decodeQueryRequest, encodeError, encodeOutput } from './codec.js';
+export { decodeRestJsonRequest, isRestJsonPath, routeRestJson, type RestJsonRoute } from './rest-json.js';
 export { mergeParams, parseQueryString } from './query-params.js';
 export { queryServiceForVersion, routeQuery, type QueryRoute } from './query-route.js';
 export { routeJsonTarget, type JsonRoute } from './json-route.js';
@@ -19,6 +21,8 @@ export type { OperationHandlers, OperationInput, OperationName, OperationOutput,
 export { IAM_ERRORS, type IamErrorCode } from './generated/iam-errors.js';
 export { STS_ERRORS, type StsErrorCode } from './generated/sts-errors.js';
 export { CLOUDTRAIL_ERRORS, type CloudTrailErrorCode } from './generated/cloudtrail-errors.js';
+export { ACCESSANALYZER_ERRORS, type AccessAnalyzerErrorCode } from './generated/accessanalyzer-errors.js';
 export type * as Iam from './generated/iam-types.js';
 export type * as Sts from './generated/sts-types.js';
 export type * as CloudTrail from './generated/cloudtrail-types.js';
+export type * as AccessAnalyzer from './generated/accessanalyzer-types.js';

@@ -33,7 +33,8 @@ function typeError(path: string, expected: string, value: unknown): TypeError {
   return new TypeError(`output ${path}: expected ${expected}, got ${value === null ? 'null' : typeof value}`);
 }
 
-function toJson(svc: ServiceDescriptor, shapeName: string, value: unknown, path: string): unknown {
+/** A typed value as JSON per its shape (shared with the restJson1 encoder). */
+export function toJson(svc: ServiceDescriptor, shapeName: string, value: unknown, path: string): unknown {
   const shape = shapeOf(svc, shapeName);
   switch (shape.type) {
     case 'structure': {

@@ -1,12 +1,16 @@
 /**
  * The subset of the botocore service-model format (`service-2.json`) that Rolecall's codecs read.
  * Shapes are referenced by name; members carry no `locationName`, `flattened` or `xmlAttribute`
- * in IAM, STS or CloudTrail (the update script would have to learn them if a model ever did).
+ * in IAM, STS or CloudTrail; Access Analyzer (restJson1) places some members in the URI, the
+ * query string or headers (`location`, `locationName`).
  */
 
 export interface ShapeRef {
   shape: string;
   deprecated?: boolean;
+  /** restJson1 (Access Analyzer): where the member travels instead of the JSON body. */
+  location?: 'uri' | 'querystring' | 'header' | 'headers' | 'statusCode';
+  locationName?: string;
 }
 
 interface ShapeBase {
@@ -58,7 +62,7 @@ export type Shape = StructureShape | ListShape | MapShape | StringShape | Number
 
 export interface OperationModel {
   name: string;
-  http?: { method: string; requestUri: string };
+  http?: { method: string; requestUri: string; responseCode?: number };
   input?: ShapeRef;
   output?: ShapeRef & { resultWrapper?: string };
   errors?: ShapeRef[];

@@ -2,6 +2,7 @@
  * Type-level view of the generated operation maps, so services and the gateway can type their
  * handlers by AWS operation name: `OperationInput<'iam', 'CreateRole'>` is `CreateRoleRequest`.
  */
+import type { AccessAnalyzerOperations } from './generated/accessanalyzer-types.js';
 import type { CloudTrailOperations } from './generated/cloudtrail-types.js';
 import type { IamOperations } from './generated/iam-types.js';
 import type { StsOperations } from './generated/sts-types.js';
@@ -11,6 +12,7 @@ export interface ServiceOperations {
   iam: IamOperations;
   sts: StsOperations;
   cloudtrail: CloudTrailOperations;
+  accessanalyzer: AccessAnalyzerOperations;
 }
 
 export type OperationName<S extends ServiceName> = keyof ServiceOperations[S] & string;

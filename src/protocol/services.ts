@@ -1,11 +1,13 @@
 /**
- * The three services as the codecs see them: model, protocol, namespace, error table. Built once
+ * The services as the codecs see them: model, protocol, namespace, error table. Built once
  * from the generated data modules (no fs: the models are compiled into the program).
  */
+import { ACCESSANALYZER_ERRORS } from './generated/accessanalyzer-errors.js';
 import { CLOUDTRAIL_ERRORS } from './generated/cloudtrail-errors.js';
 import { IAM_ERRORS } from './generated/iam-errors.js';
 import { STS_ERRORS } from './generated/sts-errors.js';
 import type { OperationModel, ServiceModel, Shape } from './model-types.js';
+import { ACCESSANALYZER_MODEL } from './models/accessanalyzer.js';
 import { CLOUDTRAIL_MODEL } from './models/cloudtrail.js';
 import { IAM_MODEL } from './models/iam.js';
 import { STS_MODEL } from './models/sts.js';
@@ -14,7 +16,7 @@ import type { ModeledErrorSpec, ServiceName } from './wire.js';
 export interface ServiceDescriptor {
   readonly name: ServiceName;
   readonly model: ServiceModel;
-  readonly protocol: 'query' | 'json';
+  readonly protocol: 'query' | 'json' | 'rest-json';
   readonly apiVersion: string;
   /** awsQuery: the xmlns of every response and error document. */
   readonly xmlNamespace: string;
@@ -31,7 +33,7 @@ export interface ServiceDescriptor {
 
 function describe(name: ServiceName, model: ServiceModel, errors: Record<string, ModeledErrorSpec>, urlEncoded: string[] = []): ServiceDescriptor {
   const md = model.metadata;
-  const protocol = md.protocol === 'json' ? 'json' : 'query';
+  const protocol = md.protocol === 'json' ? 'json' : md.protocol === 'rest-json' ? 'rest-json' : 'query';
   const targetPrefixes: string[] = [];
   if (md.targetPrefix) {
     targetPrefixes.push(md.targetPrefix);
@@ -55,10 +57,11 @@ export const SERVICES: Readonly<Record<ServiceName, ServiceDescriptor>> = Object
   iam: describe('iam', IAM_MODEL, IAM_ERRORS, ['policyDocumentType']),
   sts: describe('sts', STS_MODEL, STS_ERRORS),
   cloudtrail: describe('cloudtrail', CLOUDTRAIL_MODEL, CLOUDTRAIL_ERRORS),
+  accessanalyzer: describe('accessanalyzer', ACCESSANALYZER_MODEL, ACCESSANALYZER_ERRORS),
 });
 
 export function isServiceName(name: string | undefined): name is ServiceName {
-  return name === 'iam' || name === 'sts' || name === 'cloudtrail';
+  return name === 'iam' || name === 'sts' || name === 'cloudtrail' || name === 'accessanalyzer';
 }
 
 /** The operation's model, or undefined. Own keys only: `Action=constructor` is not an operation. */

@@ -1,7 +1,7 @@
 /** Types shared by the codecs and their callers (the gateway). Nothing here does I/O. */
 
 /** The services Rolecall answers, by SigV4 signing name. */
-export type ServiceName = 'iam' | 'sts' | 'cloudtrail';
+export type ServiceName = 'iam' | 'sts' | 'cloudtrail' | 'accessanalyzer';
 
 /** One row of a generated error table: what AWS sends for a modeled error code. */
 export interface ModeledErrorSpec {

@@ -14,7 +14,7 @@ import type { ContextValue } from '../policy/index.js';
 import type { Store } from '../store/ports.js';
 import type { SessionIssuer } from '../tokens/claims.js';
 
-export type ServiceName = 'iam' | 'sts' | 'cloudtrail';
+export type ServiceName = 'iam' | 'sts' | 'cloudtrail' | 'accessanalyzer';
 
 export interface OperationContext {
   store: Store;
@@ -33,6 +33,8 @@ export interface OperationContext {
   sessions?: SessionIssuer;
   /** The audit trail, for operations that record more than their own call (e.g. cross-account copies). */
   audit?: AuditTrail;
+  /** Trust policies with analyzer findings at or above this level are refused (--trust-guardrail). */
+  trustGuardrail?: 'error' | 'security';
 }
 
 export interface Operation<I = Record<string, unknown>, O = Record<string, unknown>> {

@@ -1,5 +1,6 @@
 /** Every operation Rolecall implements, by `service:Name`. */
 import { lookupEvents } from './cloudtrail/lookup-events.js';
+import { validatePolicyOperation } from './accessanalyzer/validate-policy.js';
 import { accessKeyOperations } from './iam/access-keys.js';
 import { accountOperations } from './iam/account.js';
 import { groupOperations } from './iam/groups.js';
@@ -34,6 +35,7 @@ export const ALL_OPERATIONS: Operation<any, any>[] = [
   getFederationToken,
   decodeAuthorizationMessage,
   lookupEvents,
+  validatePolicyOperation,
 ];
 
 export function operationRegistry(ops: Operation<any, any>[] = ALL_OPERATIONS): Map<string, Operation<any, any>> {

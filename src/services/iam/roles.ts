@@ -30,6 +30,7 @@ import { roleAuthorization } from './shared/role-auth.js';
 import { roleView, type RoleView } from './shared/role-view.js';
 import { mergeTagList, removeTagKeys, validateTagKeys, validateTagList } from './shared/tag-input.js';
 import { requestTagKeys } from './shared/tags.js';
+import { enforceTrustGuardrail } from './shared/trust-guardrail.js';
 import { resolveTrustPrincipals } from './shared/trust-principals.js';
 import { checkFields, pageRules, PATTERNS, rules, type FieldRule } from './shared/validation.js';
 
@@ -84,6 +85,7 @@ const createRole = defineIamOperation<CreateRoleInput, { Role: RoleView }>({
     ]);
     const tags = validateTagList(input.Tags, 'insensitive');
     const trust = validatePolicyDocument(input.AssumeRolePolicyDocument, 'trust', TRUST_POLICY_LIMIT);
+    enforceTrustGuardrail(ctx, input.AssumeRolePolicyDocument, account, input.MaxSessionDuration ?? 3600);
     const path = input.Path ?? '/';
     return ctx.store.transaction(async (tx) => {
       const boundary = input.PermissionsBoundary !== undefined ? await boundaryPolicy(tx, account, input.PermissionsBoundary, false) : undefined;
@@ -197,6 +199,7 @@ const updateAssumeRolePolicy = defineIamOperation<{ RoleName: string; PolicyDocu
     await ctx.store.transaction(async (tx) => {
       const role = await getRoleOrThrow(tx, account, input.RoleName);
       const trust = validatePolicyDocument(input.PolicyDocument, 'trust', TRUST_POLICY_LIMIT);
+      enforceTrustGuardrail(ctx, input.PolicyDocument, account, role.maxSessionDuration);
       const trustPrincipalIds = await resolveTrustPrincipals(trust, tx, account);
       await tx.roles.update(account, role.name, { assumeRolePolicyDocument: input.PolicyDocument, trustPrincipalIds });
     });

@@ -80,7 +80,7 @@ export function testStoreSettings(): { settings: Pick<Settings, 'database' | 'da
   return { settings: { database: url, databaseSchema: schema }, dispose: () => dropSchemas(url, [schema]) };
 }
 
-export async function startTestServer(opts: { dataDir?: string; accountId?: string; root?: Credentials } = {}): Promise<TestServer> {
+export async function startTestServer(opts: { dataDir?: string; accountId?: string; root?: Credentials; settings?: Partial<Settings> } = {}): Promise<TestServer> {
   const dataDir = opts.dataDir ?? tempDir('data');
   const accountId = opts.accountId ?? randomAccountId();
   const root = opts.root ?? rootKeys();
@@ -95,6 +95,7 @@ export async function startTestServer(opts: { dataDir?: string; accountId?: stri
     region: REGION,
     logLevel: 'silent',
     ...engine.settings,
+    ...opts.settings,
   };
   let running = await startServer(settings);
   const ts: TestServer = {
