@@ -1,18 +1,9 @@
 #!/usr/bin/env node
-/** The `rolecall` command. */
+/**
+ * The `rolecall` command. Each command's module is imported when it runs: `rolecall creds` (a
+ * credential_process helper, run on every refresh) must not load the whole server first.
+ */
 import { readFileSync } from 'node:fs';
-import { runAccount } from './account.js';
-import { runAudit } from './audit.js';
-import { runEnv } from './env.js';
-import { runCreds, runExec } from './exec.js';
-import { runInstance } from './instance.js';
-import { runTask } from './task.js';
-import { runRole } from './revoke-sessions.js';
-import { runSimulate } from './simulate.js';
-import { runStart } from './start.js';
-import { runVerifyIdentity } from './verify-identity.js';
-import { runLint } from './lint.js';
-import { runWhoCanAssume } from './who-can-assume.js';
 
 const HELP = `rolecall: self-hostable AWS IAM roles, trust policies and STS
 
@@ -50,32 +41,32 @@ export async function main(argv: string[]): Promise<number> {
   const err = (s: string) => process.stderr.write(s);
   switch (cmd) {
     case 'start':
-      return runStart(rest, out);
+      return (await import('./start.js')).runStart(rest, out);
     case 'env':
-      return runEnv(rest, out);
+      return (await import('./env.js')).runEnv(rest, out);
     case 'account':
-      return runAccount(rest, out);
+      return (await import('./account.js')).runAccount(rest, out);
     case 'role':
-      return runRole(rest, out, err);
+      return (await import('./revoke-sessions.js')).runRole(rest, out, err);
     case 'instance':
-      return runInstance(rest, out, err);
+      return (await import('./instance.js')).runInstance(rest, out, err);
     case 'task':
-      return runTask(rest, out, err);
+      return (await import('./task.js')).runTask(rest, out, err);
     case 'exec':
-      return runExec(rest, out, err);
+      return (await import('./exec.js')).runExec(rest, out, err);
     case 'creds':
-      return runCreds(rest, out, err);
+      return (await import('./exec.js')).runCreds(rest, out, err);
     case 'simulate-custom-policy':
-      return runSimulate(rest, out, err);
+      return (await import('./simulate.js')).runSimulate(rest, out, err);
     case 'audit':
-      return runAudit(rest, out, err);
+      return (await import('./audit.js')).runAudit(rest, out, err);
     case 'verify-identity':
-      return runVerifyIdentity(rest, out, err);
+      return (await import('./verify-identity.js')).runVerifyIdentity(rest, out, err);
     case 'who-can-assume':
     case 'what-can-assume':
-      return runWhoCanAssume(cmd === 'who-can-assume' ? 'who' : 'what', rest, { out, err, isTty: process.stdout.isTTY === true, env: process.env });
+      return (await import('./who-can-assume.js')).runWhoCanAssume(cmd === 'who-can-assume' ? 'who' : 'what', rest, { out, err, isTty: process.stdout.isTTY === true, env: process.env });
     case 'lint':
-      return runLint(rest, { out, err, isTty: process.stdout.isTTY === true, env: process.env, version: version() });
+      return (await import('./lint.js')).runLint(rest, { out, err, isTty: process.stdout.isTTY === true, env: process.env, version: version() });
     case 'version':
     case '--version':
       out(`rolecall ${version()}\n`);

@@ -7,8 +7,6 @@
 import { request as httpRequest } from 'node:http';
 import { request as httpsRequest } from 'node:https';
 import { resolveSettings } from '../config/config.js';
-import { openStore } from '../main.js';
-import { rootCredentials } from '../services/accounts/accounts.js';
 import { callerCredentials, type FoundCredentials } from './aws-credentials.js';
 import { signRequest, type SigningCredentials } from './sign-request.js';
 
@@ -63,6 +61,9 @@ export async function resolveTarget(flags: CommonFlags, env: NodeJS.ProcessEnv, 
   const region = flags.region ?? env.AWS_REGION ?? env.AWS_DEFAULT_REGION ?? settings.region;
   let found: FoundCredentials | undefined = callerCredentials(env, flags['source-profile']);
   if (!found && opts.rootFallback) {
+    // Only this fallback needs the store: imported here so `rolecall creds` starts fast.
+    const { openStore } = await import('../main.js');
+    const { rootCredentials } = await import('../services/accounts/accounts.js');
     const store = await openStore(settings.dataDir);
     try {
       const accountId = settings.accountId ?? (await store.accounts.list())[0]?.id;
