@@ -1,10 +1,13 @@
-// `npm run bench`: two parts, run one after the other (BENCH_PARTS=engines,http, default both):
+// `npm run bench`: parts run one after the other (BENCH_PARTS, default engines,http,analyzer,authorize,postgres):
 //  engines: verify, then R rounds of every (engine, workload) pair of PLAN, each pair in a fresh
 //    node process pinned to one core, rotating the engine order each round; writes
 //    bench/results/latest.jsonl (+ verify.json, latest.md) and prints a markdown summary;
 //  http: bench/http/run-http.mjs (Rolecall over HTTP vs a bare node:http floor and moto_server,
 //    under wrk; appends to bench/results/http.jsonl, writes http.md; BENCH_HTTP_* variables, see
-//    that file and docs/benchmarks.md).
+//    that file and docs/benchmarks.md);
+//  analyzer: bench/analyzer.mjs (lint of a 2 KB trust policy, who/what-can-assume over 1,000 roles);
+//  authorize: bench/authorize.mjs (decision point calls vs SigV4 verification alone, in process);
+//  postgres: bench/postgres.mjs (AssumeRole/GetCallerIdentity on PostgreSQL vs SQLite, two nodes vs one).
 // Environment (engines part):
 //   BENCH_ROUNDS   rounds (default 3)          BENCH_SECONDS  timed seconds per pair (default 3)
 //   BENCH_WARMUP   warmup seconds (default 1)  BENCH_ENGINES  comma list to run a subset
@@ -19,12 +22,27 @@ import { summarize } from './summarize.mjs';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const resultsDir = join(here, 'results');
-const PARTS = new Set((process.env.BENCH_PARTS || 'engines,http').split(',').map((s) => s.trim()).filter(Boolean));
+const ALL_PARTS = ['engines', 'http', 'analyzer', 'authorize', 'postgres'];
+const PARTS = new Set((process.env.BENCH_PARTS || ALL_PARTS.join(',')).split(',').map((s) => s.trim()).filter(Boolean));
 for (const p of PARTS) {
-  if (p !== 'engines' && p !== 'http') {
-    console.error(`BENCH_PARTS: unknown part '${p}' (parts: engines, http)`);
+  if (!ALL_PARTS.includes(p)) {
+    console.error(`BENCH_PARTS: unknown part '${p}' (parts: ${ALL_PARTS.join(', ')})`);
     process.exit(2);
   }
+}
+
+/** A part that is one script of its own (it prints its own summary, anchors in the same run). */
+function runScriptPart(name) {
+  console.log(`\nbench: ${name} part (bench/${name}.mjs)`);
+  const r = spawnSync(process.execPath, [join(here, `${name}.mjs`)], { stdio: 'inherit' });
+  if (r.status !== 0) {
+    console.error(`bench: the ${name} part failed (exit ${r.status ?? r.signal})`);
+    process.exit(1);
+  }
+}
+function runOtherParts() {
+  if (PARTS.has('http')) runHttpPart();
+  for (const p of ['analyzer', 'authorize', 'postgres']) if (PARTS.has(p)) runScriptPart(p);
 }
 
 /** The HTTP part, in its own process (it starts and stops its servers and wrk itself). */
@@ -37,7 +55,7 @@ function runHttpPart() {
   }
 }
 if (!PARTS.has('engines')) {
-  runHttpPart();
+  runOtherParts();
   process.exit(0);
 }
 const ROUNDS = Number(process.env.BENCH_ROUNDS || 3);
@@ -106,5 +124,5 @@ writeFileSync(join(resultsDir, 'latest.md'), md + '\n');
 console.log('\n' + md);
 console.log(`\n(raw results: ${out}; this summary: ${join(resultsDir, 'latest.md')}; ${meta.wall_seconds} s of rounds)`);
 
-// 4. The HTTP part.
-if (PARTS.has('http')) runHttpPart();
+// 4. The HTTP part and the feature parts.
+runOtherParts();

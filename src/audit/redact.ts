@@ -26,6 +26,11 @@ export const SECRET_MEMBERS: ReadonlySet<string> = new Set([
   'SAMLAssertion',
   'WebIdentityToken',
   'TradeInToken',
+  // Sensitive in the Access Analyzer model (camelCase members): the policy a caller validates is
+  // shown as hidden, as CloudTrail does for sensitive members.
+  'policyDocument',
+  'newPolicyDocument',
+  'existingPolicyDocument',
   // Not marked sensitive in the models, secret all the same.
   'SessionToken',
   'TokenCode',
