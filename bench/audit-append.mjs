@@ -7,7 +7,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { randomUUID, randomBytes } from 'node:crypto';
-import { openSqliteStore } from '../dist/src/store/sqlite/index.js';
+const { openSqliteStore } = await import(process.env.DIST_DIR ? new URL(`../${process.env.DIST_DIR}/src/store/sqlite/index.js`, import.meta.url).href : '../dist/src/store/sqlite/index.js');
 
 const PER = Number(process.env.PER ?? 16);
 const BATCHES = Number(process.env.BATCHES ?? 600);

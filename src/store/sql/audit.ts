@@ -199,12 +199,35 @@ export function auditRepo(ctx: SqlContext): AuditRepo {
     async prune(before, limit = 10_000) {
       const cutoff = dateToText(before);
       return ctx.atomic(async (db) => {
-        const ids = (await db.selectFrom('audit_events').select('event_id').where('event_time', '<', cutoff).orderBy('event_time').limit(limit).execute()).map((r) => r.event_id);
+        // The oldest events first, in (event_time, event_id) order: what is deleted is exactly
+        // every event up to the last one selected.
+        const rows = await db.selectFrom('audit_events').select(['event_id', 'account_id', 'event_time', 'resources']).where('event_time', '<', cutoff).orderBy('event_time').orderBy('event_id').limit(limit).execute();
+        const last = rows.at(-1);
+        if (!last) return 0;
+        // audit_lookup is keyed (account, attribute, value, time, id): delete each (account,
+        // attribute, value) group's rows up to the last pruned event, an index range each.
+        const groups = new Map<string, [string, string, string]>();
+        for (const r of rows) {
+          for (const res of fromJson<Array<{ type: string; name: string }>>(r.resources)) {
+            for (const [attribute, value] of [
+              ['ResourceType', res.type],
+              ['ResourceName', res.name],
+            ] as const) groups.set(`${r.account_id}\u0000${attribute}\u0000${value}`, [r.account_id, attribute, value]);
+          }
+        }
+        for (const [account, attribute, value] of groups.values()) {
+          await db
+            .deleteFrom('audit_lookup')
+            .where('account_id', '=', account)
+            .where('attribute', '=', attribute)
+            .where('value', '=', value)
+            .where((eb) => eb.or([eb('event_time', '<', last.event_time), eb.and([eb('event_time', '=', last.event_time), eb('event_id', '<=', last.event_id)])]))
+            .execute();
+        }
         let deleted = 0;
+        const ids = rows.map((r) => r.event_id);
         for (let i = 0; i < ids.length; i += DELETE_CHUNK) {
-          const part = ids.slice(i, i + DELETE_CHUNK);
-          await db.deleteFrom('audit_lookup').where('event_id', 'in', part).execute();
-          deleted += count((await db.deleteFrom('audit_events').where('event_id', 'in', part).executeTakeFirst()).numDeletedRows);
+          deleted += count((await db.deleteFrom('audit_events').where('event_id', 'in', ids.slice(i, i + DELETE_CHUNK)).executeTakeFirst()).numDeletedRows);
         }
         return deleted;
       });
