@@ -204,6 +204,18 @@ export function auditContract(open: OpenStore, durable?: () => Promise<DurableTa
         assert.deepEqual(await ids(s, { attribute: { key: 'ResourceName', value: 'pruned' } }), [kept.eventId]);
       }));
 
+    it('pruning in batches that split a timestamp keeps the lookup rows of what remains', () =>
+      withStore(open, async (s) => {
+        const at = new Date(BASE + 1000);
+        const tied = Array.from({ length: 4 }, () => ev(1, { eventTime: at, resources: [{ type: 'AWS::IAM::Role', name: 'tied' }] }));
+        await s.audit.append(tied);
+        const sorted = tied.map((e) => e.eventId).sort();
+        assert.equal(await s.audit.prune(new Date(BASE + 2000), 1), 1);
+        assert.deepEqual(await ids(s, { attribute: { key: 'ResourceName', value: 'tied' }, order: 'oldest-first' }), sorted.slice(1));
+        assert.equal(await s.audit.prune(new Date(BASE + 2000), 2), 2);
+        assert.deepEqual(await ids(s, { attribute: { key: 'ResourceType', value: 'AWS::IAM::Role' }, order: 'oldest-first' }), sorted.slice(3));
+      }));
+
     it('an append inside a transaction rolls back with it', () =>
       withStore(open, async (s) => {
         await s

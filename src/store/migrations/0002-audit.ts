@@ -7,7 +7,9 @@
  *   account_id (a lookup never crosses accounts) and ends with (event_time, event_id), the
  *   newest-first order and the paging cursor, so a page is an index range scan.
  * - audit_lookup: ResourceType / ResourceName lookups (an event has several resources, and
- *   several of one type): one row per distinct (event, attribute, value).
+ *   several of one type): one row per distinct (event, attribute, value), keyed in lookup order
+ *   (account_id, attribute, value, event_time, event_id); pruning finds an event's rows from its
+ *   `resources` column.
  * - audit_last_used: RoleLastUsed / GetAccessKeyLastUsed, upserted with the events' batch.
  *
  * The legacy last-use columns of roles and access_keys are copied over, so an upgraded store
@@ -50,9 +52,10 @@ export const audit: Migration = {
       .addColumn('attribute', 'text', (c) => c.notNull())
       .addColumn('value', 'text', (c) => c.notNull())
       .addColumn('event_time', 'text', (c) => c.notNull())
-      .addPrimaryKeyConstraint('audit_lookup_pk', ['event_id', 'attribute', 'value'])
+      // The lookup order itself is the key: one B-tree per row besides the table (an event id
+      // fixes account and time, so this is also one row per distinct (event, attribute, value)).
+      .addPrimaryKeyConstraint('audit_lookup_pk', ['account_id', 'attribute', 'value', 'event_time', 'event_id'])
       .execute();
-    await s.createIndex('audit_lookup_value').ifNotExists().on('audit_lookup').columns(['account_id', 'attribute', 'value', 'event_time', 'event_id']).execute();
 
     await s
       .createTable('audit_last_used')

@@ -2,13 +2,14 @@
  * The audit trail over the shared SQL layer (portable SQL only: SQLite and PostgreSQL).
  *
  * Writes come in batches from the group-commit writer (src/audit/writer.ts): one transaction per
- * batch, multi-row INSERTs in a few fixed sizes (so a prepared-statement cache holds a handful of
- * shapes, not one per batch size), and one upsert per distinct role/key used in the batch.
+ * batch, INSERT texts compiled once and reused (multi-row in a few fixed sizes, so a
+ * prepared-statement cache holds a handful of shapes; or one row per statement where the dialect
+ * says that is cheaper: SQLite), and one upsert per distinct role/key used in the batch.
  *
  * Reads are index range scans: every lookup is (account, attribute, value) then
  * (event_time, event_id) in order, and the paging cursor continues from the last row returned.
  */
-import { sql, type Expression, type Kysely, type SqlBool } from 'kysely';
+import { CompiledQuery, sql, type Expression, type Kysely, type SqlBool } from 'kysely';
 import type { AuditLastUsed, AuditQuery, AuditRecord, AuditRepo, AuditUse } from '../ports.js';
 import { count, dateToText, fromJson, textToDate, toJson } from './codec.js';
 import type { SqlContext } from './context.js';
@@ -19,9 +20,9 @@ const CHUNKS = [64, 32, 16, 8, 4, 2, 1] as const;
 /** Ids per `IN (...)` list when pruning. */
 const DELETE_CHUNK = 500;
 
-function* chunks<T>(rows: T[]): Generator<T[]> {
+function* chunks<T>(rows: T[], singleRow: boolean): Generator<T[]> {
   let i = 0;
-  for (const size of CHUNKS) {
+  for (const size of singleRow ? [1] : CHUNKS) {
     while (rows.length - i >= size) {
       yield rows.slice(i, i + size);
       i += size;
@@ -67,7 +68,52 @@ function latestUses(records: AuditRecord[]): AuditLastUsedTable[] {
   return [...latest.values()].map((u) => ({ kind: u.kind, id: u.id, used_at: dateToText(u.date), region: u.region, service: u.service }));
 }
 
+const EVENT_COLUMNS = ['event_id', 'account_id', 'event_time', 'event_name', 'event_source', 'read_only', 'username', 'access_key_id', 'resources', 'event'] as const;
+const LOOKUP_COLUMNS = ['event_id', 'account_id', 'attribute', 'value', 'event_time'] as const;
+const LAST_USED_COLUMNS = ['kind', 'id', 'used_at', 'region', 'service'] as const;
+type Insert = 'events' | 'lookup' | 'lastUsed';
+
 export function auditRepo(ctx: SqlContext): AuditRepo {
+  /**
+   * The INSERT texts, compiled once per (statement, rows) for this store's dialect. Building and
+   * compiling a 16-row INSERT with Kysely's query builder cost more CPU per event than SQLite's
+   * own work (docs/audit.md, "Storage and throughput"); the text never changes, only the
+   * parameters, so the batch binds fresh parameters to the cached text (and the SQLite adapter's
+   * statement cache reuses the prepared statement).
+   */
+  const compiled = new Map<string, string>();
+  function insertSql(db: Kysely<Database>, kind: Insert, rows: number): string {
+    const key = `${kind}:${rows}`;
+    let text = compiled.get(key);
+    if (text === undefined) {
+      const row = (cols: readonly string[]) => Object.fromEntries(cols.map((c) => [c, null]));
+      if (kind === 'events') text = db.insertInto('audit_events').values(Array.from({ length: rows }, () => row(EVENT_COLUMNS) as never)).compile().sql;
+      else if (kind === 'lookup') text = db.insertInto('audit_lookup').values(Array.from({ length: rows }, () => row(LOOKUP_COLUMNS) as never)).compile().sql;
+      else
+        text = db
+          .insertInto('audit_last_used')
+          .values(Array.from({ length: rows }, () => row(LAST_USED_COLUMNS) as never))
+          .onConflict((oc) =>
+            oc
+              .columns(['kind', 'id'])
+              .doUpdateSet({ used_at: sql`excluded.used_at`, region: sql`excluded.region`, service: sql`excluded.service` })
+              // Another node (or an out-of-order batch) may have written a later use already.
+              .where(sql<SqlBool>`${sql.ref('audit_last_used.used_at')} < ${sql.ref('excluded.used_at')}`),
+          )
+          .compile().sql;
+      compiled.set(key, text);
+    }
+    return text;
+  }
+  /** Rows (objects) to one INSERT's parameters, row by row in `cols` order (as compiled above). */
+  async function insertRows<R extends object>(db: Kysely<Database>, kind: Insert, cols: readonly (keyof R & string)[], rows: R[]): Promise<void> {
+    for (const c of chunks(rows, ctx.dialect.auditSingleRowInserts === true)) {
+      const params: unknown[] = [];
+      for (const r of c) for (const col of cols) params.push(r[col as keyof R]);
+      await db.executeQuery(CompiledQuery.raw(insertSql(db, kind, c.length), params));
+    }
+  }
+
   async function insertEvents(db: Kysely<Database>, records: AuditRecord[]): Promise<void> {
     const events: AuditEventsTable[] = [];
     const lookups: AuditLookupTable[] = [];
@@ -99,21 +145,9 @@ export function auditRepo(ctx: SqlContext): AuditRepo {
         }
       }
     }
-    for (const c of chunks(events)) await db.insertInto('audit_events').values(c).execute();
-    for (const c of chunks(lookups)) await db.insertInto('audit_lookup').values(c).execute();
-    for (const c of chunks(latestUses(records))) {
-      await db
-        .insertInto('audit_last_used')
-        .values(c)
-        .onConflict((oc) =>
-          oc
-            .columns(['kind', 'id'])
-            .doUpdateSet({ used_at: sql`excluded.used_at`, region: sql`excluded.region`, service: sql`excluded.service` })
-            // Another node (or an out-of-order batch) may have written a later use already.
-            .where(sql<SqlBool>`${sql.ref('audit_last_used.used_at')} < ${sql.ref('excluded.used_at')}`),
-        )
-        .execute();
-    }
+    await insertRows(db, 'events', EVENT_COLUMNS, events);
+    await insertRows(db, 'lookup', LOOKUP_COLUMNS, lookups);
+    await insertRows(db, 'lastUsed', LAST_USED_COLUMNS, latestUses(records));
   }
 
   return {
@@ -165,12 +199,35 @@ export function auditRepo(ctx: SqlContext): AuditRepo {
     async prune(before, limit = 10_000) {
       const cutoff = dateToText(before);
       return ctx.atomic(async (db) => {
-        const ids = (await db.selectFrom('audit_events').select('event_id').where('event_time', '<', cutoff).orderBy('event_time').limit(limit).execute()).map((r) => r.event_id);
+        // The oldest events first, in (event_time, event_id) order: what is deleted is exactly
+        // every event up to the last one selected.
+        const rows = await db.selectFrom('audit_events').select(['event_id', 'account_id', 'event_time', 'resources']).where('event_time', '<', cutoff).orderBy('event_time').orderBy('event_id').limit(limit).execute();
+        const last = rows.at(-1);
+        if (!last) return 0;
+        // audit_lookup is keyed (account, attribute, value, time, id): delete each (account,
+        // attribute, value) group's rows up to the last pruned event, an index range each.
+        const groups = new Map<string, [string, string, string]>();
+        for (const r of rows) {
+          for (const res of fromJson<Array<{ type: string; name: string }>>(r.resources)) {
+            for (const [attribute, value] of [
+              ['ResourceType', res.type],
+              ['ResourceName', res.name],
+            ] as const) groups.set(`${r.account_id}\u0000${attribute}\u0000${value}`, [r.account_id, attribute, value]);
+          }
+        }
+        for (const [account, attribute, value] of groups.values()) {
+          await db
+            .deleteFrom('audit_lookup')
+            .where('account_id', '=', account)
+            .where('attribute', '=', attribute)
+            .where('value', '=', value)
+            .where((eb) => eb.or([eb('event_time', '<', last.event_time), eb.and([eb('event_time', '=', last.event_time), eb('event_id', '<=', last.event_id)])]))
+            .execute();
+        }
         let deleted = 0;
+        const ids = rows.map((r) => r.event_id);
         for (let i = 0; i < ids.length; i += DELETE_CHUNK) {
-          const part = ids.slice(i, i + DELETE_CHUNK);
-          await db.deleteFrom('audit_lookup').where('event_id', 'in', part).execute();
-          deleted += count((await db.deleteFrom('audit_events').where('event_id', 'in', part).executeTakeFirst()).numDeletedRows);
+          deleted += count((await db.deleteFrom('audit_events').where('event_id', 'in', ids.slice(i, i + DELETE_CHUNK)).executeTakeFirst()).numDeletedRows);
         }
         return deleted;
       });

@@ -26,6 +26,12 @@ export interface SqlDialectHooks {
    */
   isTransient?(err: unknown): boolean;
   /**
+   * Audit batches insert one row per statement (the same prepared statement run again) instead
+   * of multi-row INSERTs. Cheaper on SQLite, in process (measured: docs/audit.md, "Storage and
+   * throughput"); unset where each statement is a network round trip (PostgreSQL).
+   */
+  auditSingleRowInserts?: boolean;
+  /**
    * The collation that sorts text by code point, for ORDER BY on names and ids (the contract's
    * order is the same on every engine, whatever the database's default collation). Unset where
    * the default already does (SQLite's BINARY).

@@ -67,6 +67,9 @@ export const sqliteHooks: SqlDialectHooks = {
     return c === 'SQLITE_CONSTRAINT_UNIQUE' || c === 'SQLITE_CONSTRAINT_PRIMARYKEY';
   },
   isForeignKeyViolation: (err) => sqliteCode(err) === 'SQLITE_CONSTRAINT_FOREIGNKEY',
+  // In process, a statement costs no round trip: one cached single-row INSERT run N times binds
+  // and executes cheaper than a multi-row one (see SqlDialectHooks.auditSingleRowInserts).
+  auditSingleRowInserts: true,
 };
 
 /**
