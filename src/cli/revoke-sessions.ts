@@ -11,8 +11,7 @@
  * AWS_SECRET_ACCESS_KEY, AWS_SESSION_TOKEN), like the AWS CLI; without them, with the root
  * credentials of the account in the data directory. The caller needs iam:PutRolePolicy on the role.
  */
-import { request as httpRequest } from 'node:http';
-import { request as httpsRequest } from 'node:https';
+import { send, type HttpAnswer } from './rolecall-api.js';
 import { parseArgs } from 'node:util';
 import { resolveSettings } from '../config/config.js';
 import { systemClock, type Clock } from '../domain/clock.js';
@@ -55,26 +54,6 @@ export function revokeOlderSessionsPolicy(cutoff: Date): string {
 export interface RoleCommandDeps {
   env?: NodeJS.ProcessEnv;
   clock?: Clock;
-}
-
-interface HttpAnswer {
-  status: number;
-  body: string;
-}
-
-function send(req: { method: string; url: string; headers: Record<string, string>; body: string }): Promise<HttpAnswer> {
-  const u = new URL(req.url);
-  const fn = u.protocol === 'https:' ? httpsRequest : httpRequest;
-  return new Promise((resolve, reject) => {
-    const r = fn(u, { method: req.method, headers: { ...req.headers, 'content-length': String(Buffer.byteLength(req.body)) } }, (res) => {
-      const chunks: Buffer[] = [];
-      res.on('data', (c: Buffer) => chunks.push(c));
-      res.on('end', () => resolve({ status: res.statusCode ?? 0, body: Buffer.concat(chunks).toString('utf8') }));
-      res.on('error', reject);
-    });
-    r.on('error', reject);
-    r.end(req.body);
-  });
 }
 
 const unescapeXml = (s: string) => s.replace(/&(lt|gt|quot|apos|amp);/g, (_, e: string) => ({ lt: '<', gt: '>', quot: '"', apos: "'", amp: '&' })[e] as string);

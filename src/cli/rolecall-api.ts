@@ -79,7 +79,7 @@ export async function resolveTarget(flags: CommonFlags, env: NodeJS.ProcessEnv, 
   return { endpoint, region, creds: found.creds, from: found.from };
 }
 
-interface HttpAnswer {
+export interface HttpAnswer {
   status: number;
   body: string;
 }

@@ -5,26 +5,15 @@
  * resource it is passed for, where AWS sets it).
  * https://docs.aws.amazon.com/IAM/latest/UserGuide/id_roles_use_passrole.html
  */
+import type { ServiceAssumeDeps } from '../sts/service-assume-role.js';
 import { AwsError } from '../../domain/aws-error.js';
 import type { Caller } from '../../domain/caller.js';
-import type { Clock } from '../../domain/clock.js';
 import type { Random } from '../../domain/random.js';
-import type { AuditTrail } from '../../audit/event.js';
-import type { Authorizer } from '../../authz/authorizer.js';
 import type { ContextValue } from '../../policy/index.js';
-import type { Store } from '../../store/ports.js';
-import type { SessionIssuer } from '../../tokens/claims.js';
 import type { WorkloadError } from './workload-error.js';
 
-/** What every workload service needs. */
-export interface WorkloadDeps {
-  store: Store;
-  clock: Clock;
-  random: Random;
-  authorizer: Authorizer;
-  sessions: SessionIssuer;
-  audit?: AuditTrail;
-}
+/** What every workload service needs: what a service needs to assume a role. */
+export type WorkloadDeps = ServiceAssumeDeps;
 
 /** The signed request that asks for a launch: who, from where (condition keys), which region. */
 export interface LaunchRequest {
