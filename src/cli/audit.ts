@@ -15,6 +15,7 @@ first, exactly as 'aws cloudtrail lookup-events' returns them in CloudTrailEvent
 in the data directory directly (the server may be running).
 
   --data-dir DIR   the data directory (default ROLECALL_DATA_DIR, else ~/.rolecall)
+  --database URL   read the trail from this PostgreSQL database (default ROLECALL_DATABASE_URL)
   --since TIME     events at or after TIME (ISO 8601, e.g. 2026-05-01T00:00:00Z)
   --until TIME     events before TIME
   --account ID     one account's events (default: every account)
@@ -58,7 +59,7 @@ export async function runAudit(argv: string[], out: (s: string) => void, err: (s
   try {
     ({ values, positionals } = parseArgs({
       args: argv,
-      options: { 'data-dir': { type: 'string' }, since: { type: 'string' }, until: { type: 'string' }, account: { type: 'string' }, help: { type: 'boolean', short: 'h' } },
+      options: { 'data-dir': { type: 'string' }, database: { type: 'string' }, 'database-schema': { type: 'string' }, since: { type: 'string' }, until: { type: 'string' }, account: { type: 'string' }, help: { type: 'boolean', short: 'h' } },
       strict: true,
       allowPositionals: true,
     }));
@@ -88,8 +89,12 @@ export async function runAudit(argv: string[], out: (s: string) => void, err: (s
     }
     throw e;
   }
-  const settings = resolveSettings(values['data-dir'] ? { dataDir: values['data-dir'] as string } : {}, env);
-  const store = await openStore(settings.dataDir);
+  const flags: Record<string, string> = {};
+  if (values['data-dir']) flags.dataDir = values['data-dir'] as string;
+  if (values.database) flags.database = values.database as string;
+  if (values['database-schema']) flags.databaseSchema = values['database-schema'] as string;
+  const settings = resolveSettings(flags, env);
+  const store = await openStore(settings);
   try {
     await exportAudit(store, { ...(account ? { accountId: account } : {}), ...(since ? { since } : {}), ...(until ? { until } : {}) }, out);
   } finally {

@@ -23,6 +23,8 @@ Every hop is decided by the policy engine: the role's trust policy and the calle
 identity policies and permissions boundary. Reads the data directory directly.
 
   --data-dir DIR               the Rolecall data directory (default ROLECALL_DATA_DIR, else ~/.rolecall)
+  --database URL               read the inventory from this PostgreSQL database (default ROLECALL_DATABASE_URL)
+  --database-schema NAME       its schema (default ROLECALL_DATABASE_SCHEMA)
   --format text|json|mermaid|dot   output (default text; mermaid and dot draw the graph)
   --max-depth N                most role-chaining hops to follow (default 8)
   --no-color                   plain text even on a terminal
@@ -41,7 +43,7 @@ export async function runWhoCanAssume(direction: 'who' | 'what', argv: string[],
   try {
     ({ values, positionals } = parseArgs({
       args: argv,
-      options: { 'data-dir': { type: 'string' }, format: { type: 'string', default: 'text' }, 'max-depth': { type: 'string' }, 'no-color': { type: 'boolean' }, help: { type: 'boolean', short: 'h' } },
+      options: { 'data-dir': { type: 'string' }, database: { type: 'string' }, 'database-schema': { type: 'string' }, format: { type: 'string', default: 'text' }, 'max-depth': { type: 'string' }, 'no-color': { type: 'boolean' }, help: { type: 'boolean', short: 'h' } },
       strict: true,
       allowPositionals: true,
     }));
@@ -62,12 +64,16 @@ export async function runWhoCanAssume(direction: 'who' | 'what', argv: string[],
   if (!['text', 'json', 'mermaid', 'dot'].includes(format)) return usage('--format must be text, json, mermaid or dot');
   const maxDepth = values['max-depth'] === undefined ? 8 : Number(values['max-depth']);
   if (!Number.isInteger(maxDepth) || maxDepth < 1) return usage('--max-depth must be a positive whole number');
-  const settings = resolveSettings(values['data-dir'] ? { dataDir: values['data-dir'] as string } : {}, io.env ?? process.env);
-  if (!existsSync(join(settings.dataDir, 'rolecall.db'))) {
+  const flags: Record<string, string> = {};
+  if (values['data-dir']) flags.dataDir = values['data-dir'] as string;
+  if (values.database) flags.database = values.database as string;
+  if (values['database-schema']) flags.databaseSchema = values['database-schema'] as string;
+  const settings = resolveSettings(flags, io.env ?? process.env);
+  if (settings.database === undefined && !existsSync(join(settings.dataDir, 'rolecall.db'))) {
     io.err(`rolecall ${direction}-can-assume: no Rolecall data in ${settings.dataDir} (start the server once, or give --data-dir)\n`);
     return 2;
   }
-  const store = await openStore(settings.dataDir);
+  const store = await openStore(settings);
   let answer: AssumeAnswer;
   let stats: string;
   try {

@@ -62,7 +62,7 @@ describe('rolecall who-can-assume / what-can-assume against a live data director
   });
   after(async () => s?.close());
 
-  const cli = (args: string[]) => runProcess(process.execPath, [MAIN, ...args, '--data-dir', s.dataDir], { env: { ...process.env, NO_COLOR: '1' } });
+  const cli = (args: string[]) => runProcess(process.execPath, [MAIN, ...args, '--data-dir', s.dataDir], { env: { ...process.env, ...s.storeEnv, NO_COLOR: '1' } });
 
   it('who-can-assume: users, roles and services, direct and chained, with the conditions of each hop', async () => {
     const r = await cli(['who-can-assume', `arn:aws:iam::${A}:role/prod-admin`, '--format', 'json']);
