@@ -16,7 +16,8 @@ import type { Clock } from '../domain/clock.js';
 import type { Random } from '../domain/random.js';
 import type { HttpRequest, HttpResponse } from '../http/server.js';
 import { encodeError, type Decoded, type WireError } from '../protocol/index.js';
-import { StoreUnavailableError, type Store } from '../store/ports.js';
+import type { Store } from '../store/ports.js';
+import { serverFault } from '../gateway/server-fault.js';
 import { apiCallEvents, roleAccountOf, type ApiCall } from './api-call.js';
 import type { AuditTrail } from './event.js';
 import { auditEventId } from './ids.js';
@@ -83,14 +84,9 @@ export class GatewayAudit {
       });
       return response;
     } catch (e) {
+      // An answer the client receives implies a record: without one, a server fault instead.
       const svc = c.decoded?.service;
-      if (e instanceof StoreUnavailableError) {
-        // The database is out of reach (as for any store call): a temporary failure, 503.
-        this.deps.logger.error({ requestId: c.requestId, cause: e.reason }, 'audit record failed: store unavailable');
-        return encodeError(svc, { code: 'ServiceUnavailable', message: 'The request has failed due to a temporary failure of the server.', status: 503, sender: false }, c.requestId);
-      }
-      this.deps.logger.error({ err: e, requestId: c.requestId }, 'audit record failed; answering InternalFailure');
-      return encodeError(svc, { code: svc === 'iam' ? 'ServiceFailure' : 'InternalFailure', message: 'We encountered an internal error. Please try again.', status: 500, sender: false }, c.requestId);
+      return encodeError(svc, serverFault(svc, e, this.deps.logger, c.requestId, 'audit record'), c.requestId);
     }
   }
 

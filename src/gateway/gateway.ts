@@ -29,10 +29,11 @@ import {
 import type { Operation, OperationContext } from '../services/operation.js';
 import { credentialRestriction } from '../services/sts/credential-restrictions.js';
 import { missingAuthenticationToken, parseAuth, type RawRequest } from '../sigv4/index.js';
-import { StoreUnavailableError, type Store } from '../store/ports.js';
+import type { Store } from '../store/ports.js';
 import type { SessionIssuer } from '../tokens/claims.js';
 import { authenticate, sigv4AwsError, type AuthenticateDeps } from './authenticate.js';
 import { requestKeys } from './request-keys.js';
+import { serverFault } from './server-fault.js';
 import { withStoredPaths } from './resource-paths.js';
 
 export interface GatewayDeps {
@@ -156,16 +157,7 @@ export class Gateway {
     let err: WireError;
     if (e instanceof AwsError) err = { code: e.code, message: e.message, status: e.status, sender: e.sender };
     else if (typeof e === 'object' && e !== null && typeof (e as WireError).code === 'string' && !(e instanceof Error)) err = e as WireError;
-    else if (e instanceof StoreUnavailableError) {
-      // The database is out of reach: a temporary service-side failure, never a verdict (AWS
-      // common error ServiceUnavailable, 503, which SDKs retry).
-      // https://docs.aws.amazon.com/IAM/latest/APIReference/CommonErrors.html
-      this.deps.logger.error({ requestId, cause: e.reason }, 'store unavailable');
-      err = { code: 'ServiceUnavailable', message: 'The request has failed due to a temporary failure of the server.', status: 503, sender: false };
-    } else {
-      this.deps.logger.error({ err: e, requestId }, 'internal error');
-      err = { code: service === 'iam' ? 'ServiceFailure' : 'InternalFailure', message: 'We encountered an internal error. Please try again.', status: 500, sender: false };
-    }
+    else err = serverFault(service, e, this.deps.logger, requestId, 'request');
     return err;
   }
 }
