@@ -628,14 +628,6 @@ export class AssumeGraph {
     return ri.arns.has(p.arn ?? '') || (p.roleArn !== undefined && ri.arns.has(p.roleArn)) || (p.id !== undefined && ri.ids.has(p.id)) || (p.roleId !== undefined && ri.ids.has(p.roleId));
   }
 
-  /** Cheap filter: could the role's trust policy name this caller at all? */
-  private mayName(ri: RoleInfo, caller: Caller): boolean {
-    const p = caller.candidate.principal;
-    if (p.type === 'Service') return ri.services.has(p.service ?? '') || ri.any;
-    if (p.type === 'WebIdentity') return ri.federated.has(p.provider ?? '') || ri.any;
-    return ri.any || (p.account !== undefined && ri.accounts.has(p.account)) || this.names(ri, caller);
-  }
-
   /**
    * Shortest paths from `start` to `end` along the distances: `dist` is the distance to `end`
    * (who) or from `start` (what). Walks from the end of known distance toward the other, so only

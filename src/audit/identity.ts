@@ -14,10 +14,11 @@
  */
 import type { Caller } from '../domain/caller.js';
 import type { SessionIssuer, UserIdentity } from './event.js';
+import { isoSeconds } from '../domain/clock.js';
 
 /** CloudTrail's timestamps: ISO 8601, whole seconds, UTC. */
 export function cloudTrailTime(d: Date): string {
-  return d.toISOString().replace(/\.\d{3}Z$/, 'Z');
+  return isoSeconds(d);
 }
 
 function issuerOf(caller: Caller): SessionIssuer | undefined {

@@ -6,6 +6,7 @@
 import type { Caller } from '../domain/caller.js';
 import { evaluate, principalContext, type ContextValue, type EvaluationResult, type PolicySet } from '../policy/index.js';
 import { accessDenied } from './access-denied.js';
+import { isoSeconds } from '../domain/clock.js';
 
 /** Where the caller's policies come from (the store, through a cache). */
 export interface PolicySource {
@@ -24,7 +25,6 @@ export interface AuthorizeRequest {
 }
 
 /** ISO 8601 without fractional seconds, as AWS writes date context keys (2014-05-07T23:47:00Z). */
-const isoSeconds = (d: Date) => d.toISOString().replace(/\.\d{3}Z$/, 'Z');
 
 /**
  * The context keys that describe the caller (principal keys, session facts), as the global

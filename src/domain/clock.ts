@@ -18,3 +18,8 @@ export class ManualClock implements Clock {
     this.t = d.getTime();
   }
 }
+
+/** ISO 8601 at second precision with `Z` ("2026-12-02T03:04:05Z"): how AWS writes most times. */
+export function isoSeconds(d: Date | number): string {
+  return (typeof d === 'number' ? new Date(d) : d).toISOString().replace(/\.\d{3}Z$/, 'Z');
+}

@@ -11,8 +11,8 @@
 import type { Endpoint } from './endpoint.js';
 import type { HttpRequest, HttpResponse } from '../http/server.js';
 import { CONTAINER_CREDENTIALS_PATH, type TaskService } from '../services/workloads/tasks.js';
+import { isoSeconds } from '../domain/clock.js';
 
-const iso = (d: Date) => d.toISOString().replace(/\.\d{3}Z$/, 'Z');
 
 function answer(status: number, body: unknown): HttpResponse {
   return { status, headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) };
@@ -30,7 +30,7 @@ export function containerCredentialsEndpoint(tasks: TaskService): Endpoint {
       const r = await tasks.credentials(taskId, token);
       if (!r.ok) return r.reason === 'unauthorized' ? answer(401, { Code: 'Unauthorized', Message: r.message }) : answer(403, { Code: 'AccessDenied', Message: r.message });
       const c = r.session.Credentials;
-      return answer(200, { AccessKeyId: c.AccessKeyId, SecretAccessKey: c.SecretAccessKey, Token: c.SessionToken, Expiration: iso(c.Expiration), RoleArn: r.task.roleArn });
+      return answer(200, { AccessKeyId: c.AccessKeyId, SecretAccessKey: c.SecretAccessKey, Token: c.SessionToken, Expiration: isoSeconds(c.Expiration), RoleArn: r.task.roleArn });
     },
   };
 }

@@ -19,6 +19,7 @@
  */
 import { createHmac, timingSafeEqual } from 'node:crypto';
 import type { Clock } from '../domain/clock.js';
+import { isoSeconds } from '../domain/clock.js';
 import type { Random } from '../domain/random.js';
 import type { HttpRequest, HttpResponse } from '../http/server.js';
 import type { InstanceRecord } from '../store/ports.js';
@@ -28,7 +29,6 @@ const TOKEN_HEADER = 'x-aws-ec2-metadata-token';
 const TTL_HEADER = 'x-aws-ec2-metadata-token-ttl-seconds';
 const MAX_TTL = 21600;
 
-const iso = (d: Date) => d.toISOString().replace(/\.\d{3}Z$/, 'Z');
 
 function header(req: HttpRequest, name: string): string | undefined {
   for (const [k, v] of req.headers) if (k.toLowerCase() === name) return v;
@@ -139,7 +139,7 @@ async function route(deps: ImdsDeps, i: InstanceRecord, path: string): Promise<H
         instanceId: i.id,
         instanceType: i.instanceType,
         kernelId: null,
-        pendingTime: iso(i.launchedAt),
+        pendingTime: isoSeconds(i.launchedAt),
         privateIp: i.privateIp,
         ramdiskId: null,
         region: i.region,
@@ -181,18 +181,18 @@ async function iam(deps: ImdsDeps, i: InstanceRecord, rest: string): Promise<Htt
   if (rest !== '/info' && credentialsFor !== p.roleName) return errorPage(404, 'Not Found');
   const c = await deps.instances.credentials(i);
   if (!c) return errorPage(404, 'Not Found');
-  if (!c.ok) return json({ Code: c.code, Message: c.message, LastUpdated: iso(c.at) });
+  if (!c.ok) return json({ Code: c.code, Message: c.message, LastUpdated: isoSeconds(c.at) });
   const creds = c.session.Credentials;
   const lastUpdated = new Date(creds.Expiration.getTime() - deps.instances.sessions.durationSeconds * 1000);
-  if (rest === '/info') return json({ Code: 'Success', LastUpdated: iso(lastUpdated), InstanceProfileArn: c.profile.arn, InstanceProfileId: c.profile.id });
+  if (rest === '/info') return json({ Code: 'Success', LastUpdated: isoSeconds(lastUpdated), InstanceProfileArn: c.profile.arn, InstanceProfileId: c.profile.id });
   // Second precision with Z: botocore parses Expiration with %Y-%m-%dT%H:%M:%SZ.
   return json({
     Code: 'Success',
-    LastUpdated: iso(lastUpdated),
+    LastUpdated: isoSeconds(lastUpdated),
     Type: 'AWS-HMAC',
     AccessKeyId: creds.AccessKeyId,
     SecretAccessKey: creds.SecretAccessKey,
     Token: creds.SessionToken,
-    Expiration: iso(creds.Expiration),
+    Expiration: isoSeconds(creds.Expiration),
   });
 }

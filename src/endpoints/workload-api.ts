@@ -21,6 +21,7 @@ import { callerContext } from '../authz/authorizer.js';
 import { AwsError } from '../domain/aws-error.js';
 import type { Caller } from '../domain/caller.js';
 import type { Clock } from '../domain/clock.js';
+import { isoSeconds } from '../domain/clock.js';
 import type { Random } from '../domain/random.js';
 import { authenticate, sigv4AwsError, type AuthenticateDeps } from '../gateway/authenticate.js';
 import { requestKeys } from '../gateway/request-keys.js';
@@ -59,7 +60,6 @@ function header(req: HttpRequest, name: string): string | undefined {
   return undefined;
 }
 
-const iso = (d: Date) => d.toISOString().replace(/\.\d{3}Z$/, 'Z');
 
 function respond(status: number, body: unknown, requestId: string, errorType?: string): HttpResponse {
   const headers: Record<string, string> = { 'content-type': 'application/json', 'x-amzn-requestid': requestId };
@@ -102,7 +102,7 @@ export function workloadApiEndpoint(deps: WorkloadApiDeps): Endpoint {
       userIdentity: caller
         ? { type: caller.kind === 'root' ? 'Root' : caller.kind === 'user' ? 'IAMUser' : caller.kind === 'assumed-role' ? 'AssumedRole' : 'FederatedUser', principalId: caller.userId, arn: caller.arn, accountId: caller.accountId, accessKeyId: caller.accessKeyId }
         : { type: 'Unknown' },
-      eventTime: iso(deps.clock.now()),
+      eventTime: isoSeconds(deps.clock.now()),
       eventSource: EVENT_SOURCE[service],
       eventName: op,
       awsRegion: region,

@@ -3,6 +3,7 @@
  * https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_condition-keys.html
  */
 import type { ContextValue } from '../policy/index.js';
+import { isoSeconds } from '../domain/clock.js';
 
 export interface RequestFacts {
   now: Date;
@@ -14,7 +15,7 @@ export interface RequestFacts {
 
 export function requestKeys(f: RequestFacts): Record<string, ContextValue> {
   const c: Record<string, ContextValue> = {
-    'aws:CurrentTime': f.now.toISOString().replace(/\.\d{3}Z$/, 'Z'),
+    'aws:CurrentTime': isoSeconds(f.now),
     'aws:EpochTime': String(Math.floor(f.now.getTime() / 1000)),
     'aws:SecureTransport': f.secure ? 'true' : 'false',
     'aws:RequestedRegion': f.region,

@@ -43,9 +43,7 @@ export function fromEpochSeconds(seconds: number): Date | undefined {
 }
 
 /** awsQuery/XML timestamps: ISO 8601 at second precision with `Z`, as IAM and STS send them. */
-export function isoSeconds(d: Date): string {
-  return d.toISOString().replace(/\.\d{3}Z$/, 'Z');
-}
+export { isoSeconds } from '../domain/clock.js';
 
 /** awsJson timestamps: epoch seconds (fractional only when the date has milliseconds). */
 export function epochSeconds(d: Date): number {

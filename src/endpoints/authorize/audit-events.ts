@@ -18,11 +18,11 @@ import type { Caller } from '../../domain/caller.js';
 import type { Random } from '../../domain/random.js';
 import type { DecisionJson } from '../../client/authorize/types.js';
 import type { ContextValue } from '../../policy/index.js';
+import { isoSeconds } from '../../domain/clock.js';
 
 export type AuditMode = 'denials' | 'all' | 'off';
 export const AUDIT_MODES: readonly AuditMode[] = ['denials', 'all', 'off'];
 
-const iso = (d: Date) => d.toISOString().replace(/\.\d{3}Z$/, 'Z');
 
 /** The caller as CloudTrail's userIdentity: the audit trail's own mapping. */
 export function userIdentity(caller: Caller): UserIdentity {
@@ -67,7 +67,7 @@ export function decisionEvents(r: DecisionRecord, random: Random): CloudTrailEve
   const event: CloudTrailEvent = {
     eventVersion: '1.09',
     userIdentity: r.caller ? userIdentity(r.caller) : { type: 'Unknown', ...(r.accessKeyId ? { accessKeyId: r.accessKeyId } : {}) },
-    eventTime: iso(r.now),
+    eventTime: isoSeconds(r.now),
     eventSource,
     eventName,
     awsRegion: r.region,

@@ -5,8 +5,8 @@
  */
 import type { Caller } from '../../domain/caller.js';
 import type { PrincipalJson, SessionFactsJson } from '../../client/authorize/types.js';
+import { isoSeconds } from '../../domain/clock.js';
 
-const iso = (d: Date) => d.toISOString().replace(/\.\d{3}Z$/, 'Z');
 
 export function principalView(caller: Caller): PrincipalJson {
   const p = caller.principal;
@@ -27,13 +27,13 @@ export function principalView(caller: Caller): PrincipalJson {
   const s = caller.session;
   if (s) {
     const facts: SessionFactsJson = {
-      issuedAt: iso(s.issuedAt),
-      expiresAt: iso(s.expiresAt),
+      issuedAt: isoSeconds(s.issuedAt),
+      expiresAt: isoSeconds(s.expiresAt),
       mfaAuthenticated: s.mfaAuthenticatedAt !== undefined,
       chainDepth: s.chainDepth,
       sessionPolicies: s.policies.length,
     };
-    if (s.mfaAuthenticatedAt) facts.mfaAuthenticatedAt = iso(s.mfaAuthenticatedAt);
+    if (s.mfaAuthenticatedAt) facts.mfaAuthenticatedAt = isoSeconds(s.mfaAuthenticatedAt);
     if (s.sourceIdentity) facts.sourceIdentity = s.sourceIdentity;
     if (s.originalCaller) facts.originalCaller = s.originalCaller;
     out.session = facts;

@@ -14,6 +14,7 @@
 import type { IdentityAnswer } from '../../client/authorize/types.js';
 import { AwsError } from '../../domain/aws-error.js';
 import type { Clock } from '../../domain/clock.js';
+import { isoSeconds } from '../../domain/clock.js';
 import type { Random } from '../../domain/random.js';
 import type { HttpRequest, HttpResponse } from '../../http/server.js';
 import { parseAuth } from '../../sigv4/index.js';
@@ -34,7 +35,6 @@ export interface VerifyIdentityDeps extends AuthDeps {
   logger?: Logger;
 }
 
-const iso = (ms: number) => new Date(ms).toISOString().replace(/\.\d{3}Z$/, 'Z');
 
 export function proofOf(body: Record<string, unknown>): IdentityProof {
   const token = optionalString(body, 'token', '');
@@ -54,7 +54,7 @@ export async function verifyProof(proof: IdentityProof, deps: AuthDeps, now: Dat
   const { caller, auth } = await authenticateRaw(proof.raw, deps, now, { signingName: 'sts' });
   let expires = auth.timeMs + PROOF_LIFETIME_SECONDS * 1000;
   if (caller.session && caller.session.expiresAt.getTime() < expires) expires = caller.session.expiresAt.getTime();
-  const answer: IdentityAnswer = { Account: caller.accountId, Arn: caller.arn, UserId: caller.userId, principal: principalView(caller), expiresAt: iso(expires) };
+  const answer: IdentityAnswer = { Account: caller.accountId, Arn: caller.arn, UserId: caller.userId, principal: principalView(caller), expiresAt: isoSeconds(expires) };
   if (audience !== undefined) answer.audience = audience;
   return answer;
 }

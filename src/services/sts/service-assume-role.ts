@@ -13,6 +13,7 @@
 import { AwsError } from '../../domain/aws-error.js';
 import type { Caller } from '../../domain/caller.js';
 import type { Clock } from '../../domain/clock.js';
+import { isoSeconds } from '../../domain/clock.js';
 import type { Random } from '../../domain/random.js';
 import type { AuditTrail, CloudTrailEvent } from '../../audit/event.js';
 import { auditEventId } from '../../audit/ids.js';
@@ -58,7 +59,6 @@ export interface ServiceSession extends RoleSession {
   role: RoleRecord;
 }
 
-const iso = (d: Date) => d.toISOString().replace(/\.\d{3}Z$/, 'Z');
 
 /** The refusal as the service reports it (the workload's error). */
 function notAssumable(req: ServiceAssumeRequest): AwsError {
@@ -79,7 +79,7 @@ export async function assumeRoleAsService(deps: ServiceAssumeDeps, req: ServiceA
     const caller = serviceCaller(req.service);
     const context: Record<string, ContextValue> = {
       ...callerContext(caller, now),
-      'aws:CurrentTime': iso(now),
+      'aws:CurrentTime': isoSeconds(now),
       'aws:EpochTime': String(Math.floor(now.getTime() / 1000)),
       'aws:RequestedRegion': req.region,
       'aws:SourceAccount': req.sourceAccount,

@@ -14,6 +14,7 @@ import { assumeRoleAsService, LAMBDA_SERVICE } from '../sts/service-assume-role.
 import { ROLE_ARN_RE } from '../sts/role-trust.js';
 import { authorizeAction, authorizePassRole, roleArnOf, type LaunchRequest, type WorkloadDeps } from './launch.js';
 import { lambdaErrors } from './workload-error.js';
+import { isoSeconds } from '../../domain/clock.js';
 
 export const DEFAULT_FUNCTION_NAME = 'rolecall-exec';
 const FUNCTION_NAME_RE = /^[a-zA-Z0-9-_]{1,64}$/;
@@ -32,7 +33,6 @@ export interface FunctionCredentialsOutput {
   Credentials: { AccessKeyId: string; SecretAccessKey: string; SessionToken: string; Expiration: string };
 }
 
-const iso = (d: Date) => d.toISOString().replace(/\.\d{3}Z$/, 'Z');
 
 export async function functionCredentials(deps: WorkloadDeps, req: LaunchRequest, input: FunctionCredentialsInput): Promise<FunctionCredentialsOutput> {
   const name = input.FunctionName ?? DEFAULT_FUNCTION_NAME;
@@ -52,7 +52,7 @@ export async function functionCredentials(deps: WorkloadDeps, req: LaunchRequest
   try {
     const s = await assumeRoleAsService(deps, { service: LAMBDA_SERVICE, roleArn, sessionName: name, durationSeconds: duration, sourceAccount: accountId, sourceArn: functionArn, region: req.region });
     const c = s.Credentials;
-    return { FunctionName: name, FunctionArn: functionArn, Role: roleArn, Credentials: { AccessKeyId: c.AccessKeyId, SecretAccessKey: c.SecretAccessKey, SessionToken: c.SessionToken, Expiration: iso(c.Expiration) } };
+    return { FunctionName: name, FunctionArn: functionArn, Role: roleArn, Credentials: { AccessKeyId: c.AccessKeyId, SecretAccessKey: c.SecretAccessKey, SessionToken: c.SessionToken, Expiration: isoSeconds(c.Expiration) } };
   } catch (e) {
     if (e instanceof AwsError && e.code === 'AccessDenied') throw lambdaErrors.invalidParameter('The role defined for the function cannot be assumed by Lambda.');
     throw e;

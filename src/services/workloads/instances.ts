@@ -16,6 +16,7 @@ import { assumeRoleAsService, EC2_SERVICE, type ServiceSession } from '../sts/se
 import { authorizeAction, authorizePassRole, randomHex, type LaunchRequest, type WorkloadDeps } from './launch.js';
 import { RotatingSessions } from './rotating-sessions.js';
 import { ec2Errors, WorkloadError } from './workload-error.js';
+import { isoSeconds } from '../../domain/clock.js';
 
 export type HttpTokens = InstanceRecord['httpTokens'];
 
@@ -58,7 +59,6 @@ const PROFILE_ARN_RE = /^arn:aws:iam::(\d{12}):instance-profile\/(?:.*\/)?([\w+=
 const TERMINATED_VISIBLE_MS = 3600_000; // EC2 shows terminated instances for about an hour
 const IMDS_HOST = '127.0.0.1';
 
-const iso = (d: Date) => d.toISOString().replace(/\.\d{3}Z$/, 'Z');
 
 export function instanceArn(i: Pick<InstanceRecord, 'region' | 'accountId' | 'id'>): string {
   return `arn:aws:ec2:${i.region}:${i.accountId}:instance/${i.id}`;
@@ -75,7 +75,7 @@ function view(i: InstanceRecord): InstanceView {
     ImageId: i.imageId,
     InstanceType: i.instanceType,
     State: running ? { Code: 16, Name: 'running' } : { Code: 48, Name: 'terminated' },
-    LaunchTime: iso(i.launchedAt),
+    LaunchTime: isoSeconds(i.launchedAt),
     Placement: { AvailabilityZone: i.availabilityZone },
     PrivateIpAddress: i.privateIp,
     IamInstanceProfile: { Arn: i.instanceProfileArn, Id: i.instanceProfileId },

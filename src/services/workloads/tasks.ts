@@ -21,6 +21,7 @@ import { ROLE_ARN_RE } from '../sts/role-trust.js';
 import { authorizeAction, authorizePassRole, randomHex, roleArnOf, type LaunchRequest, type WorkloadDeps } from './launch.js';
 import { RotatingSessions } from './rotating-sessions.js';
 import { ecsErrors } from './workload-error.js';
+import { isoSeconds } from '../../domain/clock.js';
 
 export const CONTAINER_CREDENTIALS_PATH = '/_rolecall/ecs/credentials/';
 const TASK_ID_RE = /^[0-9a-f]{32}$/;
@@ -46,7 +47,6 @@ export interface RunTaskOutput {
   ContainerCredentials: { RelativeUri: string; AuthorizationToken: string };
 }
 
-const iso = (d: Date) => d.toISOString().replace(/\.\d{3}Z$/, 'Z');
 const sha256 = (s: string) => createHash('sha256').update(s, 'utf8').digest('hex');
 // Compared when the task does not exist, so a miss costs what a hit costs.
 const NO_TASK_HASH = sha256('no such task');
@@ -61,7 +61,7 @@ function view(t: TaskRecord): TaskView {
     ClusterArn: `arn:aws:ecs:${t.region}:${t.accountId}:cluster/${CLUSTER}`,
     TaskDefinitionArn: taskDefinitionArn(t.region, t.accountId),
     LastStatus: 'RUNNING',
-    StartedAt: iso(t.startedAt),
+    StartedAt: isoSeconds(t.startedAt),
     StartedBy: t.startedBy,
     Overrides: { TaskRoleArn: t.roleArn },
   };
