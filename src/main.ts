@@ -95,7 +95,9 @@ export interface ServerOptions {
 /** Both trails (either may be absent): an event is recorded once both have it. */
 function teeTrail(a: AuditTrail | undefined, b: AuditTrail | undefined): AuditTrail | undefined {
   if (!a || !b) return a ?? b;
-  return { record: async (e) => void (await Promise.all([a.record(e), b.record(e)])) };
+  const tee: AuditTrail = { record: async (e, o) => void (await Promise.all([a.record(e, o), b.record(e, o)])) };
+  if (a.hold) tee.hold = a.hold.bind(a);
+  return tee;
 }
 
 export async function startServer(settings: Settings, opts: ServerOptions = {}): Promise<RunningServer> {

@@ -83,4 +83,18 @@ export interface RecordOptions {
  */
 export interface AuditTrail {
   record(event: CloudTrailEvent, opts?: RecordOptions): Promise<void>;
+  /**
+   * Announces an event (or none) on its way: a request the gateway is working on. A group-commit
+   * trail may hold its next batch back (briefly) until every open hold has recorded or released,
+   * so that one commit covers the requests in flight. Release it once the request's events are
+   * recorded (before awaiting them) or once it is known there are none.
+   */
+  hold?(): AuditHold;
 }
+
+/** See AuditTrail.hold. `release` may be called more than once; only the first counts. */
+export interface AuditHold {
+  release(): void;
+}
+
+export const NO_HOLD: AuditHold = Object.freeze({ release() {} });

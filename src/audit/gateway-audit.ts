@@ -19,7 +19,7 @@ import { encodeError, type Decoded, type WireError } from '../protocol/index.js'
 import type { Store } from '../store/ports.js';
 import { serverFault } from '../gateway/server-fault.js';
 import { apiCallEvents, roleAccountOf, type ApiCall } from './api-call.js';
-import type { AuditTrail } from './event.js';
+import { NO_HOLD, type AuditHold, type AuditTrail } from './event.js';
 import { auditEventId } from './ids.js';
 
 export interface AuditedRequest {
@@ -68,9 +68,10 @@ export class GatewayAudit {
    * stored. If it cannot be stored the client gets InternalFailure (ServiceFailure for IAM)
    * instead: an answer the client received implies a record.
    */
-  async answer(c: AuditedCall, response: HttpResponse): Promise<HttpResponse> {
+  async answer(c: AuditedCall, response: HttpResponse, hold: AuditHold = NO_HOLD): Promise<HttpResponse> {
     try {
-      await this.record({
+      await this.record(
+        {
         requestId: c.requestId,
         sourceIp: c.req.remoteAddress,
         userAgent: header(c.req, 'user-agent'),
@@ -81,13 +82,21 @@ export class GatewayAudit {
         region: c.region,
         output: c.output,
         ...(c.error ? { error: { code: c.error.code, message: c.error.message } } : {}),
-      });
+        },
+        hold,
+      );
       return response;
     } catch (e) {
+      hold.release();
       // An answer the client receives implies a record: without one, a server fault instead.
       const svc = c.decoded?.service;
       return encodeError(svc, serverFault(svc, e, this.deps.logger, c.requestId, 'audit record'), c.requestId);
     }
+  }
+
+  /** Announces a request that may record an event (AuditTrail.hold); pass it to answer(). */
+  hold(): AuditHold {
+    return this.deps.trail.hold?.() ?? NO_HOLD;
   }
 
   /** The trail itself, for operations that record more (OperationContext.audit). */
@@ -95,12 +104,15 @@ export class GatewayAudit {
     return this.deps.trail;
   }
 
-  /** Records the request's event(s); resolves once stored; false when it is not an event. */
-  async record(r: AuditedRequest): Promise<boolean> {
-    if (r.service === undefined || r.operation === undefined) return false;
+  /**
+   * Records the request's event(s); resolves once stored; false when it is not an event. `hold`
+   * is released as soon as the events are queued (or it is known there are none).
+   */
+  async record(r: AuditedRequest, hold: AuditHold = NO_HOLD): Promise<boolean> {
+    if (r.service === undefined || r.operation === undefined) return hold.release(), false;
     // Unsigned operations (AssumeRoleWithWebIdentity, ...) are recorded; anything else that
     // reached here without a caller failed authentication.
-    if (!r.caller && !(r.service === 'sts' && r.operation.startsWith('AssumeRoleWith'))) return false;
+    if (!r.caller && !(r.service === 'sts' && r.operation.startsWith('AssumeRoleWith'))) return hold.release(), false;
     const call: ApiCall = {
       service: r.service,
       operation: r.operation,
@@ -118,12 +130,14 @@ export class GatewayAudit {
     // send one, naming any account).
     if (!call.caller) {
       const target = roleAccountOf(call);
-      if (target === undefined || !(await this.deps.store.accounts.get(target))) return false;
+      if (target === undefined || !(await this.deps.store.accounts.get(target))) return hold.release(), false;
     }
     const crossAccount = await this.crossAccountTarget(call);
     const events = apiCallEvents(call, { newId: () => auditEventId(this.deps.random, call.time), ...(crossAccount ? { crossAccount } : {}) });
+    const stored = events.map((e) => this.deps.trail.record(e, { at: call.time }));
+    hold.release();
     if (events.length === 0) return false;
-    await Promise.all(events.map((e) => this.deps.trail.record(e, { at: call.time })));
+    await Promise.all(stored);
     return true;
   }
 

@@ -1,5 +1,5 @@
 /** The audit trail: CloudTrail-format events, group-committed to the store. */
-export { EVENT_VERSION, type AuditTrail, type CloudTrailEvent, type RecordOptions, type SessionIssuer, type UserIdentity, type UserIdentityType } from './event.js';
+export { EVENT_VERSION, NO_HOLD, type AuditHold, type AuditTrail, type CloudTrailEvent, type RecordOptions, type SessionIssuer, type UserIdentity, type UserIdentityType } from './event.js';
 export { auditEventId } from './ids.js';
 export { cloudTrailTime, crossAccountIdentity, lookupUsername, serviceIdentity, userIdentityOf } from './identity.js';
 export { apiCallEvents, isReadOnly, sourceAddress, type ApiCall } from './api-call.js';

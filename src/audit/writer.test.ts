@@ -78,6 +78,59 @@ describe('group commit', () => {
     }
   });
 
+  it('holds: the batch waits for the requests in flight, then one commit covers them all', async () => {
+    const s = await open();
+    try {
+      const sizes: number[] = [];
+      const trail = new GroupCommitAuditTrail(hooked(s.audit, async (size) => void sizes.push(size)), { maxWaitMs: 10_000 });
+      const holds = [trail.hold(), trail.hold(), trail.hold()];
+      let stored = 0;
+      const first = trail.record(event(1)).then(() => stored++);
+      holds[0]!.release();
+      await new Promise((r) => setTimeout(r, 30));
+      assert.equal(stored, 0, 'written while two requests were still in flight');
+      assert.equal(await count(s), 0);
+      const second = trail.record(event(2)).then(() => stored++);
+      holds[1]!.release();
+      holds[1]!.release(); // a second release of the same hold changes nothing
+      await new Promise((r) => setTimeout(r, 30));
+      assert.equal(stored, 0);
+      holds[2]!.release(); // the last one had no event: the batch goes now
+      await Promise.all([first, second]);
+      assert.deepEqual(sizes, [2]);
+      assert.equal(trail.stats.timedOutWaits, 0);
+      // Nothing in flight: an event alone is written at once.
+      await trail.record(event(3));
+      assert.deepEqual(sizes, [2, 1]);
+    } finally {
+      await s.close();
+    }
+  });
+
+  it('holds: a hold never released delays the batch by maxWaitMs at most; flush() does not wait for holds', async () => {
+    const s = await open();
+    try {
+      const trail = new GroupCommitAuditTrail(s.audit, { maxWaitMs: 40 });
+      const stuck = trail.hold();
+      const t0 = Date.now();
+      await trail.record(event(1));
+      const waited = Date.now() - t0;
+      assert.ok(waited >= 35, `written after ${waited} ms, before maxWaitMs`);
+      assert.equal(trail.stats.timedOutWaits, 1);
+      assert.equal(await count(s), 1);
+      const slow = new GroupCommitAuditTrail(s.audit, { maxWaitMs: 60_000 });
+      const stuck2 = slow.hold();
+      const p = slow.record(event(2));
+      await slow.flush();
+      await p;
+      assert.equal(await count(s), 2);
+      stuck.release();
+      stuck2.release();
+    } finally {
+      await s.close();
+    }
+  });
+
   it('a waiter resolves only after its batch committed', async () => {
     const s = await open();
     try {

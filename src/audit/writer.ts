@@ -7,13 +7,20 @@
  * INVARIANT: a waiter is resolved only after AuditRepo.append resolved for a batch containing its
  * event, and append is all-or-nothing; a failed batch rejects every waiter in it.
  *
+ * Holds (AuditTrail.hold): the gateway takes one per request it starts and releases it once the
+ * request's events are queued. While holds are open the next batch waits for them, at most
+ * `maxWaitMs`: the requests in flight are being worked on by this same thread, so waiting
+ * costs no idle time, and one commit then covers all of them instead of a commit per handful
+ * (the commit, not the row, is most of an event's cost: docs/audit.md, "Storage and
+ * throughput"). With nothing else in flight a batch is written at once, as before.
+ *
  * Flushes run in the async context captured at construction (AsyncResource), never inside the
  * request's: a store transaction that happens to be open in the caller's async flow is not
  * joined by the audit batch.
  */
 import { AsyncResource } from 'node:async_hooks';
 import type { AuditRecord, AuditRepo } from '../store/ports.js';
-import type { AuditTrail, CloudTrailEvent, RecordOptions } from './event.js';
+import type { AuditHold, AuditTrail, CloudTrailEvent, RecordOptions } from './event.js';
 import { toAuditRecord } from './record.js';
 
 interface Waiter {
@@ -25,6 +32,8 @@ interface Waiter {
 export interface GroupCommitOptions {
   /** Most events per transaction (default 500). */
   maxBatch?: number;
+  /** Longest a batch waits for open holds (ms, default 2; 0: never waits). */
+  maxWaitMs?: number;
 }
 
 export interface GroupCommitStats {
@@ -32,23 +41,34 @@ export interface GroupCommitStats {
   batches: number;
   largestBatch: number;
   failedBatches: number;
+  /** Batches written because holds were still open after maxWaitMs. */
+  timedOutWaits: number;
 }
 
 export class GroupCommitAuditTrail implements AuditTrail {
   readonly #repo: AuditRepo;
   readonly #maxBatch: number;
+  readonly #maxWaitMs: number;
   #queue: Waiter[] = [];
   #scheduled = false;
+  /** Open holds: requests in flight that may still record an event. */
+  #holds = 0;
+  #waitTimer: NodeJS.Timeout | undefined;
   #flushing: Promise<void> | undefined;
   #closed = false;
   readonly #flushInOwnContext: () => void;
-  readonly stats: GroupCommitStats = { events: 0, batches: 0, largestBatch: 0, failedBatches: 0 };
+  readonly stats: GroupCommitStats = { events: 0, batches: 0, largestBatch: 0, failedBatches: 0, timedOutWaits: 0 };
 
   constructor(repo: AuditRepo, opts: GroupCommitOptions = {}) {
     this.#repo = repo;
     this.#maxBatch = Math.max(1, opts.maxBatch ?? 500);
+    this.#maxWaitMs = Math.max(0, opts.maxWaitMs ?? 2);
     this.#flushInOwnContext = AsyncResource.bind(() => {
       this.#scheduled = false;
+      if (this.#waitTimer) {
+        clearTimeout(this.#waitTimer);
+        this.#waitTimer = undefined;
+      }
       this.#flushing ??= this.#drain().finally(() => {
         this.#flushing = undefined;
         if (this.#queue.length > 0) this.#schedule();
@@ -70,9 +90,27 @@ export class GroupCommitAuditTrail implements AuditTrail {
     });
   }
 
+  hold(): AuditHold {
+    this.#holds++;
+    let open = true;
+    return {
+      release: () => {
+        if (!open) return;
+        open = false;
+        this.#holds--;
+        if (this.#holds === 0 && this.#queue.length > 0) this.#schedule();
+      },
+    };
+  }
+
   /** Resolves when every event recorded so far is committed (or failed). */
   async flush(): Promise<void> {
-    while (this.#queue.length > 0 || this.#flushing || this.#scheduled) {
+    if (this.#waitTimer && !this.#flushing && !this.#scheduled) {
+      // Do not wait for holds: whoever flushes wants what is queued written now.
+      this.#scheduled = true;
+      setImmediate(this.#flushInOwnContext);
+    }
+    while (this.#queue.length > 0 || this.#flushing || this.#scheduled || this.#waitTimer) {
       if (this.#flushing) await this.#flushing;
       else await new Promise<void>((r) => setImmediate(r));
     }
@@ -86,6 +124,16 @@ export class GroupCommitAuditTrail implements AuditTrail {
 
   #schedule(): void {
     if (this.#scheduled || this.#flushing) return;
+    if (this.#holds > 0 && this.#queue.length < this.#maxBatch && this.#maxWaitMs > 0 && !this.#closed) {
+      // Wait for the requests in flight (their release() schedules again), but not forever.
+      this.#waitTimer ??= setTimeout(() => {
+        this.#waitTimer = undefined;
+        this.stats.timedOutWaits++;
+        this.#scheduled = true;
+        this.#flushInOwnContext();
+      }, this.#maxWaitMs);
+      return;
+    }
     this.#scheduled = true;
     setImmediate(this.#flushInOwnContext);
   }

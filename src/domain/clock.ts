@@ -21,5 +21,7 @@ export class ManualClock implements Clock {
 
 /** ISO 8601 at second precision with `Z` ("2026-12-02T03:04:05Z"): how AWS writes most times. */
 export function isoSeconds(d: Date | number): string {
-  return (typeof d === 'number' ? new Date(d) : d).toISOString().replace(/\.\d{3}Z$/, 'Z');
+  const s = (typeof d === 'number' ? new Date(d) : d).toISOString();
+  // "YYYY-MM-DDTHH:MM:SS.sssZ" (years 0..9999); expanded years (±YYYYYY) keep the general form.
+  return s.length === 24 ? s.slice(0, 19) + 'Z' : s.replace(/\.\d{3}Z$/, 'Z');
 }

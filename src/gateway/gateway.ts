@@ -3,6 +3,7 @@
  * serialize. Each stage is a small function; this file only sequences them and maps errors.
  */
 import type { Logger } from 'pino';
+import type { AuditHold } from '../audit/event.js';
 import type { AuditedCall, GatewayAudit } from '../audit/gateway-audit.js';
 import { Authorizer, callerContext } from '../authz/authorizer.js';
 import { AwsError } from '../domain/aws-error.js';
@@ -66,6 +67,16 @@ export class Gateway {
       return { status: 200, headers: { 'content-type': 'application/json' }, body: JSON.stringify({ status: 'ok' }) };
     }
     const requestId = this.deps.random.uuid();
+    // The audit trail may batch this request's event with the others in flight.
+    const hold = this.deps.audit?.hold();
+    try {
+      return await this.pipeline(req, requestId, hold);
+    } finally {
+      hold?.release();
+    }
+  }
+
+  private async pipeline(req: HttpRequest, requestId: string, hold: AuditHold | undefined): Promise<HttpResponse> {
     const raw: RawRequest = { method: req.method, path: req.path, query: req.query, headers: req.headers, bodySha256Hex: req.bodySha256Hex };
     let service: ServiceName | undefined;
     // What the audit record needs, as far as the pipeline got.
@@ -124,16 +135,16 @@ export class Gateway {
       }
       // 5. Run.
       const output = await op.run(decoded.input, ctx);
-      return await this.audited({ requestId, req, decoded, caller, region, output }, encodeOutput(decoded.service, decoded.operation, output ?? {}, requestId));
+      return await this.audited({ requestId, req, decoded, caller, region, output }, encodeOutput(decoded.service, decoded.operation, output ?? {}, requestId), hold);
     } catch (e) {
       const err = this.wireError(service, e, requestId);
-      return this.audited({ requestId, req, decoded, caller, region, error: err }, encodeError(service, err, requestId));
+      return this.audited({ requestId, req, decoded, caller, region, error: err }, encodeError(service, err, requestId), hold);
     }
   }
 
   /** 6. Audit: the answer leaves only once its event is stored (src/audit/gateway-audit.ts). */
-  private audited(call: AuditedCall, response: HttpResponse): Promise<HttpResponse> {
-    return this.deps.audit ? this.deps.audit.answer(call, response) : Promise.resolve(response);
+  private audited(call: AuditedCall, response: HttpResponse, hold: AuditHold | undefined): Promise<HttpResponse> {
+    return this.deps.audit ? this.deps.audit.answer(call, response, hold) : Promise.resolve(response);
   }
 
   private decode(req: HttpRequest, signingService: string | undefined): Decoded {

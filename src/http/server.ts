@@ -3,7 +3,7 @@
  * the gateway, writes the answer. Graceful shutdown closes idle keep-alive sockets and waits for
  * in-flight requests.
  */
-import { createHash } from 'node:crypto';
+import * as crypto from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 
@@ -30,6 +30,11 @@ export interface HttpResponse {
 }
 
 export type Handler = (req: HttpRequest) => Promise<HttpResponse>;
+
+/** Lower-case hex SHA-256 of the body: `crypto.hash` (Node >= 20.12) skips the Hash object. */
+const EMPTY_SHA256_HEX = 'e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855';
+const bodySha256Hex: (b: Buffer) => string =
+  typeof crypto.hash === 'function' ? (b) => (b.length === 0 ? EMPTY_SHA256_HEX : crypto.hash('sha256', b, 'hex')) : (b) => crypto.createHash('sha256').update(b).digest('hex');
 
 export const MAX_BODY_BYTES = 1024 * 1024; // AWS query APIs cap requests well below this
 
@@ -82,7 +87,7 @@ export function listen(handler: Handler, host: string, port: number, onError: (e
         query: q < 0 ? '' : url.slice(q + 1),
         headers: headerPairs(req.rawHeaders),
         body,
-        bodySha256Hex: createHash('sha256').update(body).digest('hex'),
+        bodySha256Hex: bodySha256Hex(body),
         remoteAddress: req.socket.remoteAddress ?? '',
         localAddress: req.socket.localAddress ?? '',
         localPort: req.socket.localPort ?? 0,

@@ -66,13 +66,14 @@ const FIELDS: Readonly<Record<keyof SessionClaims, readonly [FieldCheck, boolean
   invokedBy: [isString, false],
 };
 const FIELD_NAMES: ReadonlySet<string> = new Set(Object.keys(FIELDS));
+const FIELD_ENTRIES = Object.entries(FIELDS) as ReadonlyArray<[string, readonly [FieldCheck, boolean]]>;
 
 /** Returns the claims if `value` is a well-formed SessionClaims (and nothing more), else undefined. */
 export function checkClaims(value: unknown): SessionClaims | undefined {
   if (value === null || typeof value !== 'object' || Array.isArray(value)) return undefined;
   const rec = value as Record<string, unknown>;
-  for (const k of Object.keys(rec)) if (!FIELD_NAMES.has(k) && rec[k] !== undefined) return undefined;
-  for (const [name, [check, required]] of Object.entries(FIELDS)) {
+  for (const k in rec) if (!FIELD_NAMES.has(k) && rec[k] !== undefined && Object.hasOwn(rec, k)) return undefined;
+  for (const [name, [check, required]] of FIELD_ENTRIES) {
     const v = rec[name];
     if (v === undefined ? required : !check(v)) return undefined;
   }
