@@ -111,11 +111,27 @@ export class Gateway {
       const op = this.deps.operations.get(`${decoded.service}:${decoded.operation}`);
       if (!op) throw new AwsError('NotImplemented', `Rolecall does not implement ${decoded.service}:${decoded.operation} yet.`);
       region = auth?.region ?? this.deps.defaultRegion;
-      const requestContext: Record<string, ContextValue> = {
-        ...requestKeys({ now, sourceIp: req.remoteAddress, userAgent: header(req, 'user-agent'), secure: false, region }),
-        ...(caller ? callerContext(caller, now) : {}),
+      // The request's global condition keys, built on first use: operations that authorize
+      // nothing (GetCallerIdentity) never pay for them.
+      let requestContext: Record<string, ContextValue> | undefined;
+      const contextOf = (): Record<string, ContextValue> => {
+        if (requestContext) return requestContext;
+        requestContext = requestKeys({ now, sourceIp: req.remoteAddress, userAgent: header(req, 'user-agent'), secure: false, region: region as string });
+        if (caller) Object.assign(requestContext, callerContext(caller, now));
+        return requestContext;
       };
-      const ctx: OperationContext = { store: this.deps.store, clock: this.deps.clock, random: this.deps.random, caller, requestId, region, authorizer: this.deps.authorizer, requestContext };
+      const ctx: OperationContext = {
+        store: this.deps.store,
+        clock: this.deps.clock,
+        random: this.deps.random,
+        caller,
+        requestId,
+        region,
+        authorizer: this.deps.authorizer,
+        get requestContext() {
+          return contextOf();
+        },
+      };
       if (this.deps.sessions) ctx.sessions = this.deps.sessions;
       if (this.deps.audit) ctx.audit = this.deps.audit.trail;
       if (this.deps.trustGuardrail) ctx.trustGuardrail = this.deps.trustGuardrail;
@@ -130,7 +146,7 @@ export class Gateway {
           resources = await withStoredPaths(this.deps.store, await op.resources(decoded.input, ctx));
           opKeys = (await op.conditionKeys?.(decoded.input, ctx)) ?? {};
         }
-        const context = { ...requestContext, ...opKeys };
+        const context = { ...contextOf(), ...opKeys };
         await this.deps.authorizer.authorize({ caller, action: op.action ?? `${op.service}:${op.name}`, resources, context });
       }
       // 5. Run.
