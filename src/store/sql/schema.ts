@@ -183,29 +183,37 @@ export interface SettingsTable {
   value_sealed: string;
 }
 
-/** The audit trail (0002_audit); `event` is the CloudTrail JSON, the rest what lookups filter on. */
-export interface AuditEventsTable {
-  event_id: string;
+/**
+ * The audit trail, storage format v2 (0005_audit_batches): one row per (committed batch,
+ * account). `events` is the batch's text: line 1 a JSON array of one metadata array per event
+ * (AuditEventMeta in sql/audit.ts), then each event's CloudTrail JSON verbatim, one per line.
+ * Times are dateToText (ISO, ms); span_ms = max_time - min_time.
+ */
+export interface AuditBatchesTable {
+  batch_id: string;
   account_id: string;
-  event_time: string;
-  event_name: string;
-  event_source: string;
-  /** 0 or 1. */
-  read_only: number;
-  username: string | null;
-  access_key_id: string | null;
-  /** JSON `[{type, name}]`: LookupEvents' Resources. */
-  resources: string;
-  event: string;
+  min_time: string;
+  max_time: string;
+  span_ms: number;
+  event_count: number;
+  events: string;
 }
 
-export interface AuditLookupTable {
-  event_id: string;
+/** One row per distinct (attribute, value) of a batch, keyed in lookup order. */
+export interface AuditBatchLookupTable {
   account_id: string;
-  /** `ResourceType` or `ResourceName`. */
+  /** EventName, Username, AccessKeyId, EventSource, ReadOnly, ResourceType or ResourceName. */
   attribute: string;
   value: string;
-  event_time: string;
+  /** The batch's max_time (the lookup order). */
+  max_time: string;
+  batch_id: string;
+}
+
+/** Every event id (unique, as CloudTrail's eventID) and the batch holding it: EventId lookups. */
+export interface AuditEventIdsTable {
+  event_id: string;
+  batch_id: string;
 }
 
 export interface AuditLastUsedTable {
@@ -234,7 +242,8 @@ export interface Database {
   instances: InstancesTable;
   tasks: TasksTable;
   settings: SettingsTable;
-  audit_events: AuditEventsTable;
-  audit_lookup: AuditLookupTable;
+  audit_batches: AuditBatchesTable;
+  audit_batch_lookup: AuditBatchLookupTable;
+  audit_event_ids: AuditEventIdsTable;
   audit_last_used: AuditLastUsedTable;
 }
