@@ -141,10 +141,11 @@ describe('migration 0005_audit_batches', () => {
     const raw = new BetterSqlite3(filename, { readonly: true });
     try {
       const tables = (raw.prepare(`select name from sqlite_master where type = 'table' and name like 'audit%' order by name`).all() as Array<{ name: string }>).map((r) => r.name);
-      assert.deepEqual(tables, ['audit_batch_lookup', 'audit_batches', 'audit_event_ids', 'audit_last_used']);
+      assert.deepEqual(tables, ['audit_batch_lookup', 'audit_batches', 'audit_event_ids', 'audit_last_used', 'audit_pending']);
       const ddl = (name: string) => (raw.prepare(`select sql from sqlite_master where name = ?`).get(name) as { sql: string }).sql.toLowerCase();
       assert.match(ddl('audit_batch_lookup'), /without rowid$/);
       assert.match(ddl('audit_event_ids'), /without rowid$/);
+      assert.match(ddl('audit_pending'), /without rowid$/);
       // Grouped: consecutive events of an account within a second share a batch.
       const batches = (raw.prepare('select count(*) as n, max(span_ms) as s from audit_batches').get() as { n: number; s: number });
       assert.ok(batches.n < all.length / 2, `${batches.n} batches for ${all.length} events`);

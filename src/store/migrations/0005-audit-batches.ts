@@ -15,8 +15,12 @@
  *   (account_id, attribute, value, max_time, batch_id).
  * - audit_event_ids: event id -> batch (EventId lookups; the primary key keeps event ids unique,
  *   as 0002's did).
+ * - audit_pending: batches whose lookup rows are not written yet, with the (attribute, value)
+ *   pairs to write: the lookup rows of several batches are written together every few appends,
+ *   so a value repeated across them dirties its index page once (lookups read pending batches
+ *   directly).
  *
- * On SQLite the two key-only tables are WITHOUT ROWID: the primary key is the table, one B-tree
+ * On SQLite the key-only tables are WITHOUT ROWID: the primary key is the table, one B-tree
  * per row instead of two. Every audit_events row is moved over (grouped per account into
  * batches of up to 64 consecutive events spanning at most a second, the JSON text unchanged),
  * then audit_events and audit_lookup are dropped.
@@ -149,6 +153,17 @@ export const auditBatches: Migration = {
       .addPrimaryKeyConstraint('audit_event_ids_pk', ['event_id']);
     if (sqlite) ids = ids.modifyEnd(sql`without rowid`);
     await ids.execute();
+
+    let pending = s
+      .createTable('audit_pending')
+      .ifNotExists()
+      .addColumn('batch_id', 'text', (c) => c.notNull())
+      .addColumn('account_id', 'text', (c) => c.notNull())
+      .addColumn('max_time', 'text', (c) => c.notNull())
+      .addColumn('pairs', 'text', (c) => c.notNull())
+      .addPrimaryKeyConstraint('audit_pending_pk', ['batch_id']);
+    if (sqlite) pending = pending.modifyEnd(sql`without rowid`);
+    await pending.execute();
 
     // Move the events over, per account in time order (0002's audit_events_time index).
     let group: OldRow[] = [];

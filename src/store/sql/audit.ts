@@ -22,7 +22,7 @@ import type { AuditLastUsed, AuditQuery, AuditRecord, AuditRepo, AuditUse } from
 import { attributeFilter, DecodedBatch, encodeBatch, eventMeta, lookupPairs, toRecord, type AuditEventMeta } from './audit-format.js';
 import { count, dateToText, textToDate } from './codec.js';
 import type { SqlContext } from './context.js';
-import type { AuditBatchesTable, AuditBatchLookupTable, AuditEventIdsTable, AuditLastUsedTable, Database } from './schema.js';
+import type { AuditBatchesTable, AuditBatchLookupTable, AuditEventIdsTable, AuditLastUsedTable, AuditPendingTable, Database } from './schema.js';
 
 /** Rows per INSERT statement, largest first: any batch is a few statements of these sizes. */
 const CHUNKS = [64, 32, 16, 8, 4, 2, 1] as const;
@@ -31,6 +31,15 @@ const DELETE_CHUNK = 500;
 /** Candidate batches read per query by a lookup: the first page, then doubling up to the last. */
 const FIRST_PAGE = 8;
 const MAX_PAGE = 128;
+/**
+ * Lookup rows are written for the pending batches every this many appends (of this store
+ * object), at most INDEX_MAX batches at a time. Writing 16 events' lookup rows dirties about
+ * one index page per distinct value, and at commit every dirty page is written out: most of a
+ * batch's cost (docs/audit.md, "Storage and throughput"). Written for 8 batches at once, a value
+ * repeated across them (an access key, an event name) costs one page instead of 8.
+ */
+const INDEX_EVERY = 8;
+const INDEX_MAX = 256;
 
 function* chunks<T>(rows: T[], singleRow: boolean): Generator<T[]> {
   let i = 0;
@@ -58,8 +67,9 @@ function latestUses(records: AuditRecord[]): AuditLastUsedTable[] {
 const BATCH_COLUMNS = ['batch_id', 'account_id', 'min_time', 'max_time', 'span_ms', 'event_count', 'events'] as const;
 const EVENT_ID_COLUMNS = ['event_id', 'batch_id'] as const;
 const LOOKUP_COLUMNS = ['account_id', 'attribute', 'value', 'max_time', 'batch_id'] as const;
+const PENDING_COLUMNS = ['batch_id', 'account_id', 'max_time', 'pairs'] as const;
 const LAST_USED_COLUMNS = ['kind', 'id', 'used_at', 'region', 'service'] as const;
-type Insert = 'audit_batches' | 'audit_event_ids' | 'audit_batch_lookup' | 'audit_last_used';
+type Insert = 'audit_batches' | 'audit_event_ids' | 'audit_batch_lookup' | 'audit_pending' | 'audit_last_used';
 
 /** A candidate batch as a lookup reads it. */
 interface BatchRow {
@@ -102,8 +112,10 @@ function batchRows(accountId: string, records: AuditRecord[], metas: AuditEventM
       records.map((r) => r.json),
     ),
   };
-  const lookups: AuditBatchLookupTable[] = lookupPairs(metas).map(([attribute, value]) => ({ account_id: accountId, attribute, value, max_time: maxTime, batch_id: batchId }));
-  return { batch, lookups };
+  const pairs = lookupPairs(metas);
+  const lookups: AuditBatchLookupTable[] = pairs.map(([attribute, value]) => ({ account_id: accountId, attribute, value, max_time: maxTime, batch_id: batchId }));
+  const pending: AuditPendingTable = { batch_id: batchId, account_id: accountId, max_time: maxTime, pairs: JSON.stringify(pairs) };
+  return { batch, lookups, pending };
 }
 
 export function auditRepo(ctx: SqlContext): AuditRepo {
@@ -157,20 +169,45 @@ export function auditRepo(ctx: SqlContext): AuditRepo {
     }
     const batches: AuditBatchesTable[] = [];
     const ids: AuditEventIdsTable[] = [];
-    const lookups: AuditBatchLookupTable[] = [];
+    const pending: AuditPendingTable[] = [];
     for (const [accountId, recs] of byAccount) {
       const metas = recs.map(eventMeta);
       // The first event's id names the batch: unique, as event ids are (audit_event_ids).
       const batchId = recs[0]!.eventId;
       const rows = batchRows(accountId, recs, metas, batchId);
       batches.push(rows.batch);
-      lookups.push(...rows.lookups);
+      pending.push(rows.pending);
       for (const r of recs) ids.push({ event_id: r.eventId, batch_id: batchId });
     }
     await insertRows(db, 'audit_batches', BATCH_COLUMNS, batches);
     await insertRows(db, 'audit_event_ids', EVENT_ID_COLUMNS, ids);
-    await insertRows(db, 'audit_batch_lookup', LOOKUP_COLUMNS, lookups);
+    await insertRows(db, 'audit_pending', PENDING_COLUMNS, pending);
     await insertRows(db, 'audit_last_used', LAST_USED_COLUMNS, latestUses(records));
+    appendsSinceIndex += 1;
+    if (appendsSinceIndex >= INDEX_EVERY) {
+      appendsSinceIndex = 0;
+      await indexPending(db);
+    }
+  }
+
+  let appendsSinceIndex = 0;
+  /**
+   * Writes the lookup rows of the oldest pending batches (in the appending transaction: no
+   * transaction of its own). Whatever is pending after a crash, or was appended by another
+   * node, is taken by a later call; on PostgreSQL, rows another node is indexing right now are
+   * skipped (SKIP LOCKED), and DELETE ... RETURNING hands each batch to exactly one indexer.
+   */
+  async function indexPending(db: Kysely<Database>): Promise<void> {
+    let pick = db.selectFrom('audit_pending').select('batch_id').orderBy('batch_id').limit(INDEX_MAX);
+    if (ctx.dialect.skipLocked) pick = pick.forUpdate().skipLocked();
+    const taken = await db.deleteFrom('audit_pending').where('batch_id', 'in', pick).returning(['batch_id', 'account_id', 'max_time', 'pairs']).execute();
+    const lookups: AuditBatchLookupTable[] = [];
+    for (const p of taken) {
+      for (const [attribute, value] of JSON.parse(p.pairs) as Array<[string, string]>) lookups.push({ account_id: p.account_id, attribute, value, max_time: p.max_time, batch_id: p.batch_id });
+    }
+    // In key order: rows sharing a leaf page go in one after the other.
+    lookups.sort((a, b) => (a.account_id < b.account_id ? -1 : a.account_id > b.account_id ? 1 : a.attribute < b.attribute ? -1 : a.attribute > b.attribute ? 1 : a.value < b.value ? -1 : a.value > b.value ? 1 : 0));
+    await insertRows(db, 'audit_batch_lookup', LOOKUP_COLUMNS, lookups);
   }
 
   /**
@@ -237,19 +274,19 @@ export function auditRepo(ctx: SqlContext): AuditRepo {
     }
     const maxTime = `${t}.max_time`;
     const batchId = `${t}.batch_id`;
+    // The batches that can hold an event in range (see above), on `col` (a max_time column).
+    const bounds: Array<[string, '<=' | '<' | '>=', string]> = [];
     if (newest) {
       const hi = Math.min(beforeMs ?? Infinity, after?.t ?? Infinity);
-      if (hi !== Infinity) {
-        base = base.where(maxTime, '<=', dateToText(new Date(hi + (await maxSpan())))).where('b.min_time', '<=', dateToText(new Date(hi)));
-      }
-      if (fromMs !== undefined) base = base.where(maxTime, '>=', dateToText(new Date(fromMs)));
+      if (hi !== Infinity) bounds.push(['max', '<=', dateToText(new Date(hi + (await maxSpan())))], ['min', '<=', dateToText(new Date(hi))]);
+      if (fromMs !== undefined) bounds.push(['max', '>=', dateToText(new Date(fromMs))]);
     } else {
       const lo = Math.max(fromMs ?? -Infinity, after?.t ?? -Infinity);
-      if (lo !== -Infinity) base = base.where(maxTime, '>=', dateToText(new Date(lo)));
-      if (beforeMs !== undefined) {
-        base = base.where(maxTime, '<', dateToText(new Date(beforeMs + (await maxSpan())))).where('b.min_time', '<', dateToText(new Date(beforeMs)));
-      }
+      if (lo !== -Infinity) bounds.push(['max', '>=', dateToText(new Date(lo))]);
+      if (beforeMs !== undefined) bounds.push(['max', '<', dateToText(new Date(beforeMs + (await maxSpan())))], ['min', '<', dateToText(new Date(beforeMs))]);
     }
+    const bound = (qb: any, col: string): any => bounds.reduce((q, [which, op, v]) => q.where(which === 'max' ? col : 'b.min_time', op, v), qb);
+    base = bound(base, maxTime);
 
     const keep = (m: AuditEventMeta): boolean => {
       const time = m[1];
@@ -265,16 +302,29 @@ export function auditRepo(ctx: SqlContext): AuditRepo {
     const op = sql.raw(newest ? '<' : '>');
     const cmp = newest ? newestFirst : oldestFirst;
     let hits: Hit[] = [];
+    const take = (row: BatchRow) => {
+      const batch = new DecodedBatch(row.events);
+      batch.metas.forEach((m, i) => {
+        if (keep(m)) hits.push({ t: m[1], id: m[0], row, batch, i });
+      });
+    };
+    // Batches without lookup rows yet (audit_pending: a few, the latest) are read first, whole;
+    // a batch indexed in the meantime by another writer is then skipped in the lookup rows.
+    const pendingRead = new Set<string>();
+    if (viaLookup) {
+      const pending = (await bound(db.selectFrom('audit_pending as p').innerJoin('audit_batches as b', 'b.batch_id', 'p.batch_id').select(cols).where('p.account_id', '=', q.accountId!), 'p.max_time').execute()) as BatchRow[];
+      for (const row of pending) {
+        pendingRead.add(row.batch_id);
+        take(row);
+      }
+    }
     let key: { max_time: string; batch_id: string } | undefined;
     for (let size = FIRST_PAGE; ; size = Math.min(size * 2, MAX_PAGE)) {
       let qb = base;
       if (key) qb = qb.where(sql<SqlBool>`(${sql.ref(maxTime)} ${op} ${key.max_time} or (${sql.ref(maxTime)} = ${key.max_time} and ${sql.ref(batchId)} ${op} ${key.batch_id}))`);
       const rows = (await qb.orderBy(maxTime, dir).orderBy(batchId, dir).limit(size).execute()) as BatchRow[];
       for (const row of rows) {
-        const batch = new DecodedBatch(row.events);
-        batch.metas.forEach((m, i) => {
-          if (keep(m)) hits.push({ t: m[1], id: m[0], row, batch, i });
-        });
+        if (!pendingRead.has(row.batch_id)) take(row);
       }
       hits.sort(cmp);
       if (hits.length > q.limit) hits = hits.slice(0, q.limit);
@@ -341,6 +391,7 @@ export function auditRepo(ctx: SqlContext): AuditRepo {
           const kept = metas.flatMap((_, i) => (gone.has(i) ? [] : [i]));
           if (kept.length === 0) {
             await db.deleteFrom('audit_batches').where('batch_id', '=', row.batch_id).execute();
+            await db.deleteFrom('audit_pending').where('batch_id', '=', row.batch_id).execute();
             await deleteLookups(row, had);
             continue;
           }
@@ -356,6 +407,9 @@ export function auditRepo(ctx: SqlContext): AuditRepo {
             .set({ min_time: rewritten.batch.min_time, max_time: rewritten.batch.max_time, span_ms: rewritten.batch.span_ms, event_count: rewritten.batch.event_count, events: rewritten.batch.events })
             .where('batch_id', '=', row.batch_id)
             .execute();
+          // Not indexed yet: index what is left when the time comes (it has no lookup rows).
+          const pending = await db.updateTable('audit_pending').set({ max_time: rewritten.pending.max_time, pairs: rewritten.pending.pairs }).where('batch_id', '=', row.batch_id).executeTakeFirst();
+          if (count(pending.numUpdatedRows) > 0) continue;
           if (rewritten.batch.max_time === row.max_time) {
             const still = new Set(rewritten.lookups.map((l) => `${l.attribute}\u0000${l.value}`));
             await deleteLookups(

@@ -210,6 +210,17 @@ export interface AuditBatchLookupTable {
   batch_id: string;
 }
 
+/**
+ * Batches whose audit_batch_lookup rows are not written yet (written for several batches at
+ * once, every few appends: sql/audit.ts); `pairs` is the JSON [[attribute, value], ...] to write.
+ */
+export interface AuditPendingTable {
+  batch_id: string;
+  account_id: string;
+  max_time: string;
+  pairs: string;
+}
+
 /** Every event id (unique, as CloudTrail's eventID) and the batch holding it: EventId lookups. */
 export interface AuditEventIdsTable {
   event_id: string;
@@ -245,5 +256,6 @@ export interface Database {
   audit_batches: AuditBatchesTable;
   audit_batch_lookup: AuditBatchLookupTable;
   audit_event_ids: AuditEventIdsTable;
+  audit_pending: AuditPendingTable;
   audit_last_used: AuditLastUsedTable;
 }
