@@ -225,6 +225,28 @@ export function auditBatchContract(open: OpenStore): void {
         assert.deepEqual(await s.audit.lookup({ accountId: ACCT, limit: 100, attribute: { key: 'ResourceName', value: 'late' } }), []);
       }));
 
+    it('pruning through a tie keeps the lookups of what remains, across many batches', () =>
+      withStore(open, async (s) => {
+        // Enough appends that the store indexes some batches (sql/audit.ts: audit_pending).
+        const batches = Array.from({ length: 20 }, (_, i) => [rec(100, { eventId: `t${String(i).padStart(2, '0')}a`, resources: [{ type: 'AWS::IAM::Role', name: 'tied' }] }), rec(100, { eventId: `t${String(i).padStart(2, '0')}b`, username: 'carol' })]);
+        for (const b of batches) await s.audit.append(b);
+        let all = batches.flat();
+        for (const limit of [3, 1, 10]) {
+          const doomed = expected(all, { limit, order: 'oldest-first', before: new Date(BASE + 200) });
+          assert.equal(await s.audit.prune(new Date(BASE + 200), limit), limit);
+          all = all.filter((r) => !doomed.some((d) => d.eventId === r.eventId));
+          for (const [key, value] of [
+            ['ResourceName', 'tied'],
+            ['Username', 'carol'],
+            ['Username', 'alice'],
+            ['EventName', 'GetRole'],
+          ] as Array<[AuditLookupKey, string]>) {
+            const q: AuditQuery = { accountId: ACCT, limit: 3, attribute: { key, value } };
+            assert.deepEqual(await pages(s, q), expected(all, { ...q, limit: 1000 }), `${key}=${value} after pruning ${limit}`);
+          }
+        }
+      }));
+
     it('an export (oldest first, no account) merges every account s batches', () =>
       withStore(open, async (s) => {
         const b1 = [rec(5), rec(1, { accountId: ACCT2 }), rec(9, { accountId: ACCT2 })];

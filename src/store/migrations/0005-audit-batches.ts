@@ -11,14 +11,15 @@
  *   (account_id, max_time, batch_id) for lookups without attribute, (max_time, batch_id) for
  *   exports and retention, (span_ms) for max(span_ms), the bound the merge of overlapping
  *   batches relies on.
- * - audit_batch_lookup: one row per distinct (attribute, value) of a batch, keyed in lookup order
- *   (account_id, attribute, value, max_time, batch_id).
+ * - audit_batch_lookup: posting lists, keyed in lookup order (account_id, attribute, value,
+ *   max_time, group_id): one row per distinct (attribute, value) of a group of batches indexed
+ *   together, listing the group's batches that hold it (batch_ids, JSON), their largest
+ *   max_time and smallest min_time. Indexed on max_time too, for retention.
  * - audit_event_ids: event id -> batch (EventId lookups; the primary key keeps event ids unique,
  *   as 0002's did).
- * - audit_pending: batches whose lookup rows are not written yet, with the (attribute, value)
- *   pairs to write: the lookup rows of several batches are written together every few appends,
- *   so a value repeated across them dirties its index page once (lookups read pending batches
- *   directly).
+ * - audit_pending: batches not in audit_batch_lookup yet, with their (attribute, value) pairs:
+ *   several batches are indexed together every few appends, one posting-list row per distinct
+ *   value for all of them (lookups read pending batches directly).
  *
  * On SQLite the key-only tables are WITHOUT ROWID: the primary key is the table, one B-tree
  * per row instead of two. Every audit_events row is moved over (grouped per account into
@@ -35,7 +36,7 @@ import { isPostgres } from './0004-change-notify.js';
 
 /** Old rows read per query while moving. */
 const READ = 500;
-/** Rows per INSERT while moving (5 columns x 100 stays far under either engine's parameter limit). */
+/** Rows per INSERT while moving (7 columns x 100 stays far under either engine's parameter limit). */
 const WRITE = 100;
 const GROUP_EVENTS = 64;
 const GROUP_SPAN_MS = 1000;
@@ -76,12 +77,13 @@ async function writeGroup(db: Kysely<any>, rows: OldRow[]): Promise<void> {
   const min = Math.min(...times);
   const max = Math.max(...times);
   const maxTime = new Date(max).toISOString();
+  const minTime = new Date(min).toISOString();
   await db
     .insertInto('audit_batches')
     .values({
       batch_id: first.event_id,
       account_id: first.account_id,
-      min_time: new Date(min).toISOString(),
+      min_time: minTime,
       max_time: maxTime,
       span_ms: max - min,
       event_count: rows.length,
@@ -109,7 +111,8 @@ async function writeGroup(db: Kysely<any>, rows: OldRow[]): Promise<void> {
   await insertAll(
     db,
     'audit_batch_lookup',
-    [...pairs.values()].map(([attribute, value]) => ({ account_id: first.account_id, attribute, value, max_time: maxTime, batch_id: first.event_id })),
+    // Each moved batch is its own group (its posting lists list only itself).
+    [...pairs.values()].map(([attribute, value]) => ({ account_id: first.account_id, attribute, value, max_time: maxTime, group_id: first.event_id, min_time: minTime, batch_ids: JSON.stringify([first.event_id]) })),
   );
 }
 
@@ -140,10 +143,13 @@ export const auditBatches: Migration = {
       .addColumn('attribute', 'text', (c) => c.notNull())
       .addColumn('value', 'text', (c) => c.notNull())
       .addColumn('max_time', 'text', (c) => c.notNull())
-      .addColumn('batch_id', 'text', (c) => c.notNull())
-      .addPrimaryKeyConstraint('audit_batch_lookup_pk', ['account_id', 'attribute', 'value', 'max_time', 'batch_id']);
+      .addColumn('group_id', 'text', (c) => c.notNull())
+      .addColumn('min_time', 'text', (c) => c.notNull())
+      .addColumn('batch_ids', 'text', (c) => c.notNull())
+      .addPrimaryKeyConstraint('audit_batch_lookup_pk', ['account_id', 'attribute', 'value', 'max_time', 'group_id']);
     if (sqlite) lookup = lookup.modifyEnd(sql`without rowid`);
     await lookup.execute();
+    await s.createIndex('audit_batch_lookup_time').ifNotExists().on('audit_batch_lookup').column('max_time').execute();
 
     let ids = s
       .createTable('audit_event_ids')
@@ -159,6 +165,7 @@ export const auditBatches: Migration = {
       .ifNotExists()
       .addColumn('batch_id', 'text', (c) => c.notNull())
       .addColumn('account_id', 'text', (c) => c.notNull())
+      .addColumn('min_time', 'text', (c) => c.notNull())
       .addColumn('max_time', 'text', (c) => c.notNull())
       .addColumn('pairs', 'text', (c) => c.notNull())
       .addPrimaryKeyConstraint('audit_pending_pk', ['batch_id']);

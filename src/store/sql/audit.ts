@@ -66,8 +66,8 @@ function latestUses(records: AuditRecord[]): AuditLastUsedTable[] {
 
 const BATCH_COLUMNS = ['batch_id', 'account_id', 'min_time', 'max_time', 'span_ms', 'event_count', 'events'] as const;
 const EVENT_ID_COLUMNS = ['event_id', 'batch_id'] as const;
-const LOOKUP_COLUMNS = ['account_id', 'attribute', 'value', 'max_time', 'batch_id'] as const;
-const PENDING_COLUMNS = ['batch_id', 'account_id', 'max_time', 'pairs'] as const;
+const LOOKUP_COLUMNS = ['account_id', 'attribute', 'value', 'max_time', 'group_id', 'min_time', 'batch_ids'] as const;
+const PENDING_COLUMNS = ['batch_id', 'account_id', 'min_time', 'max_time', 'pairs'] as const;
 const LAST_USED_COLUMNS = ['kind', 'id', 'used_at', 'region', 'service'] as const;
 type Insert = 'audit_batches' | 'audit_event_ids' | 'audit_batch_lookup' | 'audit_pending' | 'audit_last_used';
 
@@ -100,10 +100,11 @@ function batchRows(accountId: string, records: AuditRecord[], metas: AuditEventM
     if (m[1] > max) max = m[1];
   }
   const maxTime = dateToText(new Date(max));
+  const minTime = dateToText(new Date(min));
   const batch: AuditBatchesTable = {
     batch_id: batchId,
     account_id: accountId,
-    min_time: dateToText(new Date(min)),
+    min_time: minTime,
     max_time: maxTime,
     span_ms: max - min,
     event_count: metas.length,
@@ -112,10 +113,8 @@ function batchRows(accountId: string, records: AuditRecord[], metas: AuditEventM
       records.map((r) => r.json),
     ),
   };
-  const pairs = lookupPairs(metas);
-  const lookups: AuditBatchLookupTable[] = pairs.map(([attribute, value]) => ({ account_id: accountId, attribute, value, max_time: maxTime, batch_id: batchId }));
-  const pending: AuditPendingTable = { batch_id: batchId, account_id: accountId, max_time: maxTime, pairs: JSON.stringify(pairs) };
-  return { batch, lookups, pending };
+  const pending: AuditPendingTable = { batch_id: batchId, account_id: accountId, min_time: minTime, max_time: maxTime, pairs: JSON.stringify(lookupPairs(metas)) };
+  return { batch, pending };
 }
 
 export function auditRepo(ctx: SqlContext): AuditRepo {
@@ -200,14 +199,26 @@ export function auditRepo(ctx: SqlContext): AuditRepo {
   async function indexPending(db: Kysely<Database>): Promise<void> {
     let pick = db.selectFrom('audit_pending').select('batch_id').orderBy('batch_id').limit(INDEX_MAX);
     if (ctx.dialect.skipLocked) pick = pick.forUpdate().skipLocked();
-    const taken = await db.deleteFrom('audit_pending').where('batch_id', 'in', pick).returning(['batch_id', 'account_id', 'max_time', 'pairs']).execute();
-    const lookups: AuditBatchLookupTable[] = [];
+    const taken = await db.deleteFrom('audit_pending').where('batch_id', 'in', pick).returning(['batch_id', 'account_id', 'min_time', 'max_time', 'pairs']).execute();
+    if (taken.length === 0) return;
+    // One posting list per (account, attribute, value) of the group; the group is named after
+    // its smallest batch id (each batch is taken once, so no two groups share a name).
+    const groupId = taken.reduce((m, p) => (p.batch_id < m ? p.batch_id : m), taken[0]!.batch_id);
+    const lists = new Map<string, { account_id: string; attribute: string; value: string; max: string; min: string; ids: string[] }>();
     for (const p of taken) {
-      for (const [attribute, value] of JSON.parse(p.pairs) as Array<[string, string]>) lookups.push({ account_id: p.account_id, attribute, value, max_time: p.max_time, batch_id: p.batch_id });
+      for (const [attribute, value] of JSON.parse(p.pairs) as Array<[string, string]>) {
+        const k = `${p.account_id}\u0000${attribute}\u0000${value}`;
+        const l = lists.get(k);
+        if (!l) lists.set(k, { account_id: p.account_id, attribute, value, max: p.max_time, min: p.min_time, ids: [p.batch_id] });
+        else {
+          l.ids.push(p.batch_id);
+          if (p.max_time > l.max) l.max = p.max_time;
+          if (p.min_time < l.min) l.min = p.min_time;
+        }
+      }
     }
-    // In key order: rows sharing a leaf page go in one after the other.
-    lookups.sort((a, b) => (a.account_id < b.account_id ? -1 : a.account_id > b.account_id ? 1 : a.attribute < b.attribute ? -1 : a.attribute > b.attribute ? 1 : a.value < b.value ? -1 : a.value > b.value ? 1 : 0));
-    await insertRows(db, 'audit_batch_lookup', LOOKUP_COLUMNS, lookups);
+    const rows: AuditBatchLookupTable[] = [...lists.values()].map((l) => ({ account_id: l.account_id, attribute: l.attribute, value: l.value, max_time: l.max, group_id: groupId, min_time: l.min, batch_ids: JSON.stringify(l.ids) }));
+    await insertRows(db, 'audit_batch_lookup', LOOKUP_COLUMNS, rows);
   }
 
   /**
@@ -251,42 +262,30 @@ export function auditRepo(ctx: SqlContext): AuditRepo {
       return span;
     };
 
-    // The candidate batches: `t` is the table whose (max_time, batch_id) orders the scan.
+    // The candidate batches come from one ordered stream: posting lists (attribute lookups of an
+    // account, newest first), the account's batches, every batch (exports), or the one batch
+    // holding an event id. Posting lists order by their largest max_time, so what is said
+    // above of batches holds of them (no unread list holds a batch with a later max_time);
+    // oldest-first attribute lookups (LookupEvents is newest first; exports take no attribute)
+    // read the account's batches instead.
     const byEventId = attr?.key === 'EventId';
-    const viaLookup = attr !== undefined && !byEventId && q.accountId !== undefined;
-    const t = viaLookup ? 'l' : 'b';
+    const viaLookup = newest && attr !== undefined && !byEventId && q.accountId !== undefined;
     const cols = ['b.batch_id', 'b.account_id', 'b.max_time', 'b.events'] as const;
-    let base: any;
-    if (byEventId) {
-      base = db.selectFrom('audit_event_ids as i').innerJoin('audit_batches as b', 'b.batch_id', 'i.batch_id').select(cols).where('i.event_id', '=', filter!.value);
-      if (q.accountId !== undefined) base = base.where('b.account_id', '=', q.accountId);
-    } else if (viaLookup) {
-      base = db
-        .selectFrom('audit_batch_lookup as l')
-        .innerJoin('audit_batches as b', 'b.batch_id', 'l.batch_id')
-        .select(cols)
-        .where('l.account_id', '=', q.accountId!)
-        .where('l.attribute', '=', attr!.key)
-        .where('l.value', '=', filter!.value);
-    } else {
-      base = db.selectFrom('audit_batches as b').select(cols);
-      if (q.accountId !== undefined) base = base.where('b.account_id', '=', q.accountId);
-    }
-    const maxTime = `${t}.max_time`;
-    const batchId = `${t}.batch_id`;
-    // The batches that can hold an event in range (see above), on `col` (a max_time column).
-    const bounds: Array<[string, '<=' | '<' | '>=', string]> = [];
+    // The batches that can hold an event in range (see above).
+    const bounds: Array<['max' | 'min', '<=' | '<' | '>=', string]> = [];
     if (newest) {
       const hi = Math.min(beforeMs ?? Infinity, after?.t ?? Infinity);
-      if (hi !== Infinity) bounds.push(['max', '<=', dateToText(new Date(hi + (await maxSpan())))], ['min', '<=', dateToText(new Date(hi))]);
+      if (hi !== Infinity) {
+        bounds.push(['min', '<=', dateToText(new Date(hi))]);
+        if (!viaLookup) bounds.push(['max', '<=', dateToText(new Date(hi + (await maxSpan())))]);
+      }
       if (fromMs !== undefined) bounds.push(['max', '>=', dateToText(new Date(fromMs))]);
     } else {
       const lo = Math.max(fromMs ?? -Infinity, after?.t ?? -Infinity);
       if (lo !== -Infinity) bounds.push(['max', '>=', dateToText(new Date(lo))]);
       if (beforeMs !== undefined) bounds.push(['max', '<', dateToText(new Date(beforeMs + (await maxSpan())))], ['min', '<', dateToText(new Date(beforeMs))]);
     }
-    const bound = (qb: any, col: string): any => bounds.reduce((q, [which, op, v]) => q.where(which === 'max' ? col : 'b.min_time', op, v), qb);
-    base = bound(base, maxTime);
+    const bound = (qb: any, table: string): any => bounds.reduce((x, [col, op, v]) => x.where(`${table}.${col}_time`, op, v), qb);
 
     const keep = (m: AuditEventMeta): boolean => {
       const time = m[1];
@@ -297,40 +296,58 @@ export function auditRepo(ctx: SqlContext): AuditRepo {
       }
       return filter === undefined || filter.test(m);
     };
-
-    const dir = newest ? 'desc' : 'asc';
-    const op = sql.raw(newest ? '<' : '>');
-    const cmp = newest ? newestFirst : oldestFirst;
     let hits: Hit[] = [];
+    const read = new Set<string>();
     const take = (row: BatchRow) => {
+      if (read.has(row.batch_id)) return;
+      read.add(row.batch_id);
       const batch = new DecodedBatch(row.events);
       batch.metas.forEach((m, i) => {
         if (keep(m)) hits.push({ t: m[1], id: m[0], row, batch, i });
       });
     };
-    // Batches without lookup rows yet (audit_pending: a few, the latest) are read first, whole;
-    // a batch indexed in the meantime by another writer is then skipped in the lookup rows.
-    const pendingRead = new Set<string>();
+
+    let stream: any;
+    let idCol: string;
     if (viaLookup) {
-      const pending = (await bound(db.selectFrom('audit_pending as p').innerJoin('audit_batches as b', 'b.batch_id', 'p.batch_id').select(cols).where('p.account_id', '=', q.accountId!), 'p.max_time').execute()) as BatchRow[];
-      for (const row of pending) {
-        pendingRead.add(row.batch_id);
-        take(row);
-      }
+      // Batches not in the posting lists yet (audit_pending: a few, the latest) are read first,
+      // whole; one indexed in the meantime by another node is then skipped (`read`).
+      const pending = (await bound(db.selectFrom('audit_pending as p').innerJoin('audit_batches as b', 'b.batch_id', 'p.batch_id').select(cols).where('p.account_id', '=', q.accountId!), 'b').execute()) as BatchRow[];
+      for (const row of pending) take(row);
+      stream = bound(db.selectFrom('audit_batch_lookup as s').select(['s.max_time', 's.group_id as id', 's.batch_ids']).where('s.account_id', '=', q.accountId!).where('s.attribute', '=', attr!.key).where('s.value', '=', filter!.value), 's');
+      idCol = 's.group_id';
+    } else if (byEventId) {
+      stream = db.selectFrom('audit_event_ids as i').innerJoin('audit_batches as s', 's.batch_id', 'i.batch_id').select(['s.max_time', 's.batch_id as id', 's.account_id', 's.events']).where('i.event_id', '=', filter!.value);
+      if (q.accountId !== undefined) stream = stream.where('s.account_id', '=', q.accountId);
+      idCol = 's.batch_id';
+    } else {
+      stream = bound(db.selectFrom('audit_batches as s').select(['s.max_time', 's.batch_id as id', 's.account_id', 's.events']), 's');
+      if (q.accountId !== undefined) stream = stream.where('s.account_id', '=', q.accountId);
+      idCol = 's.batch_id';
     }
-    let key: { max_time: string; batch_id: string } | undefined;
+
+    const dir = newest ? 'desc' : 'asc';
+    const op = sql.raw(newest ? '<' : '>');
+    const cmp = newest ? newestFirst : oldestFirst;
+    let key: { max_time: string; id: string } | undefined;
     for (let size = FIRST_PAGE; ; size = Math.min(size * 2, MAX_PAGE)) {
-      let qb = base;
-      if (key) qb = qb.where(sql<SqlBool>`(${sql.ref(maxTime)} ${op} ${key.max_time} or (${sql.ref(maxTime)} = ${key.max_time} and ${sql.ref(batchId)} ${op} ${key.batch_id}))`);
-      const rows = (await qb.orderBy(maxTime, dir).orderBy(batchId, dir).limit(size).execute()) as BatchRow[];
-      for (const row of rows) {
-        if (!pendingRead.has(row.batch_id)) take(row);
+      let qb = stream;
+      if (key) qb = qb.where(sql<SqlBool>`(${sql.ref('s.max_time')} ${op} ${key.max_time} or (${sql.ref('s.max_time')} = ${key.max_time} and ${sql.ref(idCol)} ${op} ${key.id}))`);
+      const page = (await qb.orderBy('s.max_time', dir).orderBy(idCol, dir).limit(size).execute()) as Array<{ max_time: string; id: string; batch_ids?: string; account_id?: string; events?: string }>;
+      if (viaLookup) {
+        const wanted = [...new Set(page.flatMap((l) => JSON.parse(l.batch_ids!) as string[]))].filter((id) => !read.has(id));
+        for (let i = 0; i < wanted.length; i += DELETE_CHUNK) {
+          const rows = (await bound(db.selectFrom('audit_batches as b').select(cols).where('b.account_id', '=', q.accountId!).where('b.batch_id', 'in', wanted.slice(i, i + DELETE_CHUNK)), 'b').execute()) as BatchRow[];
+          for (const row of rows) take(row);
+        }
+      } else {
+        for (const r of page) take({ batch_id: r.id, account_id: r.account_id!, max_time: r.max_time, events: r.events! });
       }
       hits.sort(cmp);
       if (hits.length > q.limit) hits = hits.slice(0, q.limit);
-      const last = rows.at(-1);
-      if (rows.length < size || !last) break;
-      key = { max_time: last.max_time, batch_id: last.batch_id };
+      const last = page.at(-1);
+      if (page.length < size || !last) break;
+      key = { max_time: last.max_time, id: last.id };
       if (hits.length === q.limit) {
         const edge = hits[q.limit - 1]!.t;
         const lastMax = textToDate(last.max_time).getTime();
@@ -358,10 +375,12 @@ export function auditRepo(ctx: SqlContext): AuditRepo {
 
     /**
      * Exactly the oldest `limit` events before the cut-off (in (eventTime, eventId) order, as
-     * an oldest-first lookup returns them) are deleted. A batch losing all its events goes with
-     * its lookup rows; a batch losing some (it straddles the cut-off, or the limit) is rewritten
-     * with the rest: what it loses are its oldest events, so its max_time (the lookup rows' key)
-     * stays, and only lookup rows whose value no kept event has are deleted.
+     * an oldest-first lookup returns them) are deleted. A batch losing all its events goes; a
+     * batch losing some (it straddles the cut-off, or the limit) is rewritten with the rest.
+     * Posting lists go once every batch they list is gone: those whose max_time is before the
+     * last deleted event's time (every event of theirs is at or before it, so deleted). A list
+     * naming a batch that is gone, or a value the rewritten batch no longer has, costs a lookup
+     * a batch read for nothing until then, never a wrong answer (events are filtered one by one).
      */
     async prune(before, limit = 10_000) {
       return ctx.atomic(async (db) => {
@@ -373,33 +392,18 @@ export function auditRepo(ctx: SqlContext): AuditRepo {
           if (!g) byBatch.set(h.row.batch_id, (g = { row: h.row, batch: h.batch, gone: new Set() }));
           g.gone.add(h.i);
         }
-        const deleteLookups = async (row: BatchRow, pairs: Iterable<readonly [string, string]>) => {
-          for (const [attribute, value] of pairs) {
-            await db
-              .deleteFrom('audit_batch_lookup')
-              .where('account_id', '=', row.account_id)
-              .where('attribute', '=', attribute)
-              .where('value', '=', value)
-              .where('max_time', '=', row.max_time)
-              .where('batch_id', '=', row.batch_id)
-              .execute();
-          }
-        };
+        const emptied: string[] = [];
         for (const { row, batch, gone } of byBatch.values()) {
           const metas = batch.metas;
-          const had = lookupPairs(metas);
           const kept = metas.flatMap((_, i) => (gone.has(i) ? [] : [i]));
           if (kept.length === 0) {
-            await db.deleteFrom('audit_batches').where('batch_id', '=', row.batch_id).execute();
-            await db.deleteFrom('audit_pending').where('batch_id', '=', row.batch_id).execute();
-            await deleteLookups(row, had);
+            emptied.push(row.batch_id);
             continue;
           }
-          const keptMetas = kept.map((i) => metas[i]!);
           const rewritten = batchRows(
             row.account_id,
             kept.map((i) => ({ json: batch.json(i) }) as AuditRecord),
-            keptMetas,
+            kept.map((i) => metas[i]!),
             row.batch_id,
           );
           await db
@@ -407,25 +411,19 @@ export function auditRepo(ctx: SqlContext): AuditRepo {
             .set({ min_time: rewritten.batch.min_time, max_time: rewritten.batch.max_time, span_ms: rewritten.batch.span_ms, event_count: rewritten.batch.event_count, events: rewritten.batch.events })
             .where('batch_id', '=', row.batch_id)
             .execute();
-          // Not indexed yet: index what is left when the time comes (it has no lookup rows).
-          const pending = await db.updateTable('audit_pending').set({ max_time: rewritten.pending.max_time, pairs: rewritten.pending.pairs }).where('batch_id', '=', row.batch_id).executeTakeFirst();
-          if (count(pending.numUpdatedRows) > 0) continue;
-          if (rewritten.batch.max_time === row.max_time) {
-            const still = new Set(rewritten.lookups.map((l) => `${l.attribute}\u0000${l.value}`));
-            await deleteLookups(
-              row,
-              had.filter(([a, v]) => !still.has(`${a}\u0000${v}`)),
-            );
-          } else {
-            // Not reached (the kept events include the batch's latest), but keep the rows keyed right if it were.
-            await deleteLookups(row, had);
-            await insertRows(db, 'audit_batch_lookup', LOOKUP_COLUMNS, rewritten.lookups);
-          }
+          // Not indexed yet: index what is left when the time comes.
+          await db.updateTable('audit_pending').set({ min_time: rewritten.pending.min_time, max_time: rewritten.pending.max_time, pairs: rewritten.pending.pairs }).where('batch_id', '=', row.batch_id).execute();
         }
         const ids = hits.map((h) => h.id);
         for (let i = 0; i < ids.length; i += DELETE_CHUNK) {
           await db.deleteFrom('audit_event_ids').where('event_id', 'in', ids.slice(i, i + DELETE_CHUNK)).execute();
         }
+        for (let i = 0; i < emptied.length; i += DELETE_CHUNK) {
+          const chunk = emptied.slice(i, i + DELETE_CHUNK);
+          await db.deleteFrom('audit_batches').where('batch_id', 'in', chunk).execute();
+          await db.deleteFrom('audit_pending').where('batch_id', 'in', chunk).execute();
+        }
+        await db.deleteFrom('audit_batch_lookup').where('max_time', '<', dateToText(new Date(hits.at(-1)!.t))).execute();
         return hits.length;
       });
     },

@@ -199,15 +199,23 @@ export interface AuditBatchesTable {
   events: string;
 }
 
-/** One row per distinct (attribute, value) of a batch, keyed in lookup order. */
+/**
+ * A posting list: the batches of one indexing group (the pending batches indexed together,
+ * sql/audit.ts) holding (attribute, value), keyed in lookup order.
+ */
 export interface AuditBatchLookupTable {
   account_id: string;
   /** EventName, Username, AccessKeyId, EventSource, ReadOnly, ResourceType or ResourceName. */
   attribute: string;
   value: string;
-  /** The batch's max_time (the lookup order). */
+  /** The largest max_time of the listed batches (the lookup order). */
   max_time: string;
-  batch_id: string;
+  /** The group's id: its first batch's id. */
+  group_id: string;
+  /** The smallest min_time of the listed batches. */
+  min_time: string;
+  /** JSON array of batch ids. */
+  batch_ids: string;
 }
 
 /**
@@ -217,6 +225,7 @@ export interface AuditBatchLookupTable {
 export interface AuditPendingTable {
   batch_id: string;
   account_id: string;
+  min_time: string;
   max_time: string;
   pairs: string;
 }
