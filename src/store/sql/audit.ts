@@ -1,21 +1,23 @@
 /**
  * The audit trail over the shared SQL layer (portable SQL only: SQLite and PostgreSQL), storage
  * format v2: one row per (committed batch, account), not per event (docs/audit.md, "Storage
- * and throughput"; the text format is in audit-format.ts).
+ * and throughput"; the text format is in audit-format.ts, the schema in migration 0005).
  *
  * Writes come in batches from the group-commit writer (src/audit/writer.ts): one transaction per
  * batch holding one `audit_batches` row per account, one `audit_event_ids` row per event (the
- * EventId lookup, and what rejects a repeated event id), one `audit_batch_lookup` row per
- * distinct (attribute, value) of the batch, and one upsert per distinct role/key used. INSERT
- * texts are compiled once and reused (multi-row in a few fixed sizes, or one row per statement
- * where the dialect says that is cheaper: SQLite).
+ * EventId lookup, and what rejects a repeated event id), one `audit_pending` row per batch row
+ * (its distinct (attribute, value) pairs), and one upsert per distinct role/key used. Every
+ * INDEX_EVERY appends, the pending batches are indexed together: one `audit_batch_lookup` row
+ * (a posting list of batch ids) per distinct (account, attribute, value) of the whole group.
+ * INSERT texts are compiled once and reused (multi-row in a few fixed sizes, or one row per
+ * statement where the dialect says that is cheaper: SQLite).
  *
  * Reads merge batches: candidate batches come in `max_time` order from an index range scan
- * (`audit_batches` by account, or `audit_batch_lookup` by (account, attribute, value)), are
- * decoded and filtered event by event, and an event is returned only once no unread batch can
- * hold an event before it in the query's order. Batches overlap in time (a slow request's
- * event lands in a later batch than newer events; several PostgreSQL nodes write at once), which
- * is why: see `scan`.
+ * (`audit_batches` by account, or the posting lists of (account, attribute, value) plus the few
+ * pending batches), are decoded and filtered event by event, and an event is returned only once
+ * no unread batch can hold an event before it in the query's order. Batches overlap in time (a
+ * slow request's event lands in a later batch than newer events; several PostgreSQL nodes write
+ * at once), which is why: see `scan`.
  */
 import { CompiledQuery, sql, type Kysely, type SqlBool } from 'kysely';
 import type { AuditLastUsed, AuditQuery, AuditRecord, AuditRepo, AuditUse } from '../ports.js';
@@ -32,11 +34,11 @@ const DELETE_CHUNK = 500;
 const FIRST_PAGE = 8;
 const MAX_PAGE = 128;
 /**
- * Lookup rows are written for the pending batches every this many appends (of this store
- * object), at most INDEX_MAX batches at a time. Writing 16 events' lookup rows dirties about
- * one index page per distinct value, and at commit every dirty page is written out: most of a
- * batch's cost (docs/audit.md, "Storage and throughput"). Written for 8 batches at once, a value
- * repeated across them (an access key, an event name) costs one page instead of 8.
+ * Pending batches are indexed every this many appends (of this store object), at most INDEX_MAX
+ * at a time. A lookup row per batch and distinct value dirties about one index page each, and
+ * at commit every dirty page is written out: the largest part of a batch's cost (docs/audit.md,
+ * "Storage and throughput"). One posting list for 8 batches makes a value repeated across them
+ * (an access key, an event name) one row and one page instead of 8.
  */
 const INDEX_EVERY = 8;
 const INDEX_MAX = 256;
@@ -312,8 +314,12 @@ export function auditRepo(ctx: SqlContext): AuditRepo {
     if (viaLookup) {
       // Batches not in the posting lists yet (audit_pending: a few, the latest) are read first,
       // whole; one indexed in the meantime by another node is then skipped (`read`).
-      const pending = (await bound(db.selectFrom('audit_pending as p').innerJoin('audit_batches as b', 'b.batch_id', 'p.batch_id').select(cols).where('p.account_id', '=', q.accountId!), 'b').execute()) as BatchRow[];
-      for (const row of pending) take(row);
+      // Their pairs say which hold the value: only those are read.
+      const pending = (await bound(db.selectFrom('audit_pending as b').select(['b.batch_id', 'b.pairs']).where('b.account_id', '=', q.accountId!), 'b').execute()) as Array<{ batch_id: string; pairs: string }>;
+      const holding = pending.filter((p) => (JSON.parse(p.pairs) as Array<[string, string]>).some(([a, v]) => a === attr!.key && v === filter!.value)).map((p) => p.batch_id);
+      for (let i = 0; i < holding.length; i += DELETE_CHUNK) {
+        for (const row of (await db.selectFrom('audit_batches as b').select(cols).where('b.account_id', '=', q.accountId!).where('b.batch_id', 'in', holding.slice(i, i + DELETE_CHUNK)).execute()) as BatchRow[]) take(row);
+      }
       stream = bound(db.selectFrom('audit_batch_lookup as s').select(['s.max_time', 's.group_id as id', 's.batch_ids']).where('s.account_id', '=', q.accountId!).where('s.attribute', '=', attr!.key).where('s.value', '=', filter!.value), 's');
       idCol = 's.group_id';
     } else if (byEventId) {
@@ -330,7 +336,8 @@ export function auditRepo(ctx: SqlContext): AuditRepo {
     const op = sql.raw(newest ? '<' : '>');
     const cmp = newest ? newestFirst : oldestFirst;
     let key: { max_time: string; id: string } | undefined;
-    for (let size = FIRST_PAGE; ; size = Math.min(size * 2, MAX_PAGE)) {
+    // A posting list names up to INDEX_EVERY batches (or more, after a backlog): start smaller.
+    for (let size = viaLookup ? 1 : FIRST_PAGE; ; size = Math.min(size * 2, MAX_PAGE)) {
       let qb = stream;
       if (key) qb = qb.where(sql<SqlBool>`(${sql.ref('s.max_time')} ${op} ${key.max_time} or (${sql.ref('s.max_time')} = ${key.max_time} and ${sql.ref(idCol)} ${op} ${key.id}))`);
       const page = (await qb.orderBy('s.max_time', dir).orderBy(idCol, dir).limit(size).execute()) as Array<{ max_time: string; id: string; batch_ids?: string; account_id?: string; events?: string }>;
