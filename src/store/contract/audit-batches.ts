@@ -225,6 +225,19 @@ export function auditBatchContract(open: OpenStore): void {
         assert.deepEqual(await s.audit.lookup({ accountId: ACCT, limit: 100, attribute: { key: 'ResourceName', value: 'late' } }), []);
       }));
 
+    it('the latest batches (not indexed yet) come first in attribute lookups, however many are indexed', () =>
+      withStore(open, async (s) => {
+        const all = Array.from({ length: 43 }, (_, i) => rec(i * 10, { username: i % 2 ? 'dave' : 'erin' }));
+        for (const r of all) await s.audit.append([r]);
+        for (const limit of [1, 3, 10]) {
+          for (const value of ['dave', 'erin']) {
+            const q: AuditQuery = { accountId: ACCT, limit, attribute: { key: 'Username', value } };
+            assert.deepEqual(await s.audit.lookup(q), expected(all, q), `${value} ${limit}`);
+            assert.deepEqual(await pages(s, q), expected(all, { ...q, limit: 1000 }), `${value} paged by ${limit}`);
+          }
+        }
+      }));
+
     it('pruning through a tie keeps the lookups of what remains, across many batches', () =>
       withStore(open, async (s) => {
         // Enough appends that the store indexes some batches (sql/audit.ts: audit_pending).

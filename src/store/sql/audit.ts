@@ -41,6 +41,11 @@ const MAX_PAGE = 128;
  * (an access key, an event name) one row and one page instead of 8.
  */
 const INDEX_EVERY = 8;
+/**
+ * Events per batch row at most: a lookup decodes a candidate batch's whole header, so a
+ * 500-event append is stored as several rows (each still one row for many events).
+ */
+const MAX_BATCH_EVENTS = 64;
 const INDEX_MAX = 256;
 
 function* chunks<T>(rows: T[], singleRow: boolean): Generator<T[]> {
@@ -171,7 +176,8 @@ export function auditRepo(ctx: SqlContext): AuditRepo {
     const batches: AuditBatchesTable[] = [];
     const ids: AuditEventIdsTable[] = [];
     const pending: AuditPendingTable[] = [];
-    for (const [accountId, recs] of byAccount) {
+    for (const [accountId, all] of byAccount) for (let at = 0; at < all.length; at += MAX_BATCH_EVENTS) {
+      const recs = all.slice(at, at + MAX_BATCH_EVENTS);
       const metas = recs.map(eventMeta);
       // The first event's id names the batch: unique, as event ids are (audit_event_ids).
       const batchId = recs[0]!.eventId;
@@ -311,15 +317,20 @@ export function auditRepo(ctx: SqlContext): AuditRepo {
 
     let stream: any;
     let idCol: string;
+    /** Pending batches holding the value, latest max_time first, not read yet. */
+    let pendingQueue: Array<{ batch_id: string; max_time: string }> = [];
+    const fetchBatches = async (ids: string[]) => {
+      const wanted = ids.filter((id) => !read.has(id));
+      for (let i = 0; i < wanted.length; i += DELETE_CHUNK) {
+        for (const row of (await bound(db.selectFrom('audit_batches as b').select(cols).where('b.account_id', '=', q.accountId!).where('b.batch_id', 'in', wanted.slice(i, i + DELETE_CHUNK)), 'b').execute()) as BatchRow[]) take(row);
+      }
+    };
     if (viaLookup) {
       // Batches not in the posting lists yet (audit_pending: a few, the latest) are read first,
       // whole; one indexed in the meantime by another node is then skipped (`read`).
-      // Their pairs say which hold the value: only those are read.
-      const pending = (await bound(db.selectFrom('audit_pending as b').select(['b.batch_id', 'b.pairs']).where('b.account_id', '=', q.accountId!), 'b').execute()) as Array<{ batch_id: string; pairs: string }>;
-      const holding = pending.filter((p) => (JSON.parse(p.pairs) as Array<[string, string]>).some(([a, v]) => a === attr!.key && v === filter!.value)).map((p) => p.batch_id);
-      for (let i = 0; i < holding.length; i += DELETE_CHUNK) {
-        for (const row of (await db.selectFrom('audit_batches as b').select(cols).where('b.account_id', '=', q.accountId!).where('b.batch_id', 'in', holding.slice(i, i + DELETE_CHUNK)).execute()) as BatchRow[]) take(row);
-      }
+      // Their pairs say which hold the value; those join the stream in max_time order (below).
+      const pending = (await bound(db.selectFrom('audit_pending as b').select(['b.batch_id', 'b.max_time', 'b.pairs']).where('b.account_id', '=', q.accountId!), 'b').execute()) as Array<{ batch_id: string; max_time: string; pairs: string }>;
+      pendingQueue = pending.filter((p) => (JSON.parse(p.pairs) as Array<[string, string]>).some(([a, v]) => a === attr!.key && v === filter!.value)).sort((a, b) => (a.max_time < b.max_time ? 1 : a.max_time > b.max_time ? -1 : 0));
       stream = bound(db.selectFrom('audit_batch_lookup as s').select(['s.max_time', 's.group_id as id', 's.batch_ids']).where('s.account_id', '=', q.accountId!).where('s.attribute', '=', attr!.key).where('s.value', '=', filter!.value), 's');
       idCol = 's.group_id';
     } else if (byEventId) {
@@ -342,11 +353,12 @@ export function auditRepo(ctx: SqlContext): AuditRepo {
       if (key) qb = qb.where(sql<SqlBool>`(${sql.ref('s.max_time')} ${op} ${key.max_time} or (${sql.ref('s.max_time')} = ${key.max_time} and ${sql.ref(idCol)} ${op} ${key.id}))`);
       const page = (await qb.orderBy('s.max_time', dir).orderBy(idCol, dir).limit(size).execute()) as Array<{ max_time: string; id: string; batch_ids?: string; account_id?: string; events?: string }>;
       if (viaLookup) {
-        const wanted = [...new Set(page.flatMap((l) => JSON.parse(l.batch_ids!) as string[]))].filter((id) => !read.has(id));
-        for (let i = 0; i < wanted.length; i += DELETE_CHUNK) {
-          const rows = (await bound(db.selectFrom('audit_batches as b').select(cols).where('b.account_id', '=', q.accountId!).where('b.batch_id', 'in', wanted.slice(i, i + DELETE_CHUNK)), 'b').execute()) as BatchRow[];
-          for (const row of rows) take(row);
-        }
+        // The lists' batches, and the pending ones from the same time on (all of them once the
+        // lists are exhausted): every batch left unread then ends at or before the last list.
+        const floor = page.length < size ? undefined : page.at(-1)!.max_time;
+        const due = pendingQueue.filter((p) => floor === undefined || p.max_time >= floor);
+        pendingQueue = pendingQueue.filter((p) => !due.includes(p));
+        await fetchBatches([...new Set([...page.flatMap((l) => JSON.parse(l.batch_ids!) as string[]), ...due.map((p) => p.batch_id)])]);
       } else {
         for (const r of page) take({ batch_id: r.id, account_id: r.account_id!, max_time: r.max_time, events: r.events! });
       }
