@@ -47,6 +47,8 @@ const INDEX_EVERY = 8;
  */
 const MAX_BATCH_EVENTS = 64;
 const INDEX_MAX = 256;
+/** Batch rows per posting list at most (a lookup reads a list's batches together). */
+const GROUP_BATCHES = 16;
 
 function* chunks<T>(rows: T[], singleRow: boolean): Generator<T[]> {
   let i = 0;
@@ -208,10 +210,16 @@ export function auditRepo(ctx: SqlContext): AuditRepo {
     let pick = db.selectFrom('audit_pending').select('batch_id').orderBy('batch_id').limit(INDEX_MAX);
     if (ctx.dialect.skipLocked) pick = pick.forUpdate().skipLocked();
     const taken = await db.deleteFrom('audit_pending').where('batch_id', 'in', pick).returning(['batch_id', 'account_id', 'min_time', 'max_time', 'pairs']).execute();
-    if (taken.length === 0) return;
-    // One posting list per (account, attribute, value) of the group; the group is named after
-    // its smallest batch id (each batch is taken once, so no two groups share a name).
-    const groupId = taken.reduce((m, p) => (p.batch_id < m ? p.batch_id : m), taken[0]!.batch_id);
+    taken.sort((a, b) => (a.batch_id < b.batch_id ? -1 : a.batch_id > b.batch_id ? 1 : 0));
+    const rows: AuditBatchLookupTable[] = [];
+    for (let at = 0; at < taken.length; at += GROUP_BATCHES) rows.push(...postingLists(taken.slice(at, at + GROUP_BATCHES)));
+    await insertRows(db, 'audit_batch_lookup', LOOKUP_COLUMNS, rows);
+  }
+
+  /** One posting list per (account, attribute, value) of a group of batches. */
+  function postingLists(taken: Array<{ batch_id: string; account_id: string; min_time: string; max_time: string; pairs: string }>): AuditBatchLookupTable[] {
+    // The group is named after its smallest batch id (each batch is indexed once: no two groups share a name).
+    const groupId = taken[0]!.batch_id;
     const lists = new Map<string, { account_id: string; attribute: string; value: string; max: string; min: string; ids: string[] }>();
     for (const p of taken) {
       for (const [attribute, value] of JSON.parse(p.pairs) as Array<[string, string]>) {
@@ -225,8 +233,7 @@ export function auditRepo(ctx: SqlContext): AuditRepo {
         }
       }
     }
-    const rows: AuditBatchLookupTable[] = [...lists.values()].map((l) => ({ account_id: l.account_id, attribute: l.attribute, value: l.value, max_time: l.max, group_id: groupId, min_time: l.min, batch_ids: JSON.stringify(l.ids) }));
-    await insertRows(db, 'audit_batch_lookup', LOOKUP_COLUMNS, rows);
+    return [...lists.values()].map((l) => ({ account_id: l.account_id, attribute: l.attribute, value: l.value, max_time: l.max, group_id: groupId, min_time: l.min, batch_ids: JSON.stringify(l.ids) }));
   }
 
   /**
