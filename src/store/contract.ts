@@ -12,6 +12,7 @@ import { describe } from 'node:test';
 import type { Store } from './ports.js';
 import { atomicityContract } from './contract/atomicity.js';
 import { auditContract } from './contract/audit.js';
+import { auditBatchContract } from './contract/audit-batches.js';
 import { credentialContract } from './contract/credentials.js';
 import { durabilityContract, type DurableTarget } from './contract/durability.js';
 import { identityContract } from './contract/identities.js';
@@ -33,6 +34,7 @@ export function runStoreContract(name: string, open: () => Promise<Store>, optio
     atomicityContract(open);
     workloadContract(open, options.durable);
     auditContract(open, options.durable);
+    auditBatchContract(open);
     if (options.durable) durabilityContract(options.durable);
   });
 }

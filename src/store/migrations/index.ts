@@ -9,12 +9,14 @@ import { initial } from './0001-initial.js';
 import { audit } from './0002-audit.js';
 import { instances } from './0003-instances.js';
 import { changeNotify } from './0004-change-notify.js';
+import { auditBatches } from './0005-audit-batches.js';
 
 export const MIGRATIONS: Readonly<Record<string, Migration>> = Object.freeze({
   '0001_initial': initial,
   '0002_audit': audit,
   '0003_instances': instances,
   '0004_change_notify': changeNotify,
+  '0005_audit_batches': auditBatches,
 });
 
 export const MIGRATION_TABLE = 'rolecall_migration';

@@ -12,4 +12,5 @@ export const postgresHooks: SqlDialectHooks = {
   },
   // Code-point order whatever the database's default collation (en_US, ICU, ...).
   binaryCollation: 'C',
+  skipLocked: true,
 };

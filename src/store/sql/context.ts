@@ -32,6 +32,12 @@ export interface SqlDialectHooks {
    */
   auditSingleRowInserts?: boolean;
   /**
+   * `SELECT ... FOR UPDATE SKIP LOCKED` exists (PostgreSQL): nodes indexing pending audit
+   * batches at the same time each take rows no other holds, instead of waiting (or deadlocking)
+   * on each other's. Unset on SQLite, where one writer holds the whole database anyway.
+   */
+  skipLocked?: boolean;
+  /**
    * The collation that sorts text by code point, for ORDER BY on names and ids (the contract's
    * order is the same on every engine, whatever the database's default collation). Unset where
    * the default already does (SQLite's BINARY).

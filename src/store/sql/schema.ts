@@ -183,29 +183,57 @@ export interface SettingsTable {
   value_sealed: string;
 }
 
-/** The audit trail (0002_audit); `event` is the CloudTrail JSON, the rest what lookups filter on. */
-export interface AuditEventsTable {
-  event_id: string;
+/**
+ * The audit trail, storage format v2 (0005_audit_batches): one row per (committed batch,
+ * account). `events` is the batch's text: line 1 a JSON array of one metadata array per event
+ * (AuditEventMeta in sql/audit.ts), then each event's CloudTrail JSON verbatim, one per line.
+ * Times are dateToText (ISO, ms); span_ms = max_time - min_time.
+ */
+export interface AuditBatchesTable {
+  batch_id: string;
   account_id: string;
-  event_time: string;
-  event_name: string;
-  event_source: string;
-  /** 0 or 1. */
-  read_only: number;
-  username: string | null;
-  access_key_id: string | null;
-  /** JSON `[{type, name}]`: LookupEvents' Resources. */
-  resources: string;
-  event: string;
+  min_time: string;
+  max_time: string;
+  span_ms: number;
+  event_count: number;
+  events: string;
 }
 
-export interface AuditLookupTable {
-  event_id: string;
+/**
+ * A posting list: the batches of one indexing group (the pending batches indexed together,
+ * sql/audit.ts) holding (attribute, value), keyed in lookup order.
+ */
+export interface AuditBatchLookupTable {
   account_id: string;
-  /** `ResourceType` or `ResourceName`. */
+  /** EventName, Username, AccessKeyId, EventSource, ReadOnly, ResourceType or ResourceName. */
   attribute: string;
   value: string;
-  event_time: string;
+  /** The largest max_time of the listed batches (the lookup order). */
+  max_time: string;
+  /** The group's id: its first batch's id. */
+  group_id: string;
+  /** The smallest min_time of the listed batches. */
+  min_time: string;
+  /** JSON array of batch ids. */
+  batch_ids: string;
+}
+
+/**
+ * Batches whose audit_batch_lookup rows are not written yet (written for several batches at
+ * once, every few appends: sql/audit.ts); `pairs` is the JSON [[attribute, value], ...] to write.
+ */
+export interface AuditPendingTable {
+  batch_id: string;
+  account_id: string;
+  min_time: string;
+  max_time: string;
+  pairs: string;
+}
+
+/** Every event id (unique, as CloudTrail's eventID) and the batch holding it: EventId lookups. */
+export interface AuditEventIdsTable {
+  event_id: string;
+  batch_id: string;
 }
 
 export interface AuditLastUsedTable {
@@ -234,7 +262,9 @@ export interface Database {
   instances: InstancesTable;
   tasks: TasksTable;
   settings: SettingsTable;
-  audit_events: AuditEventsTable;
-  audit_lookup: AuditLookupTable;
+  audit_batches: AuditBatchesTable;
+  audit_batch_lookup: AuditBatchLookupTable;
+  audit_event_ids: AuditEventIdsTable;
+  audit_pending: AuditPendingTable;
   audit_last_used: AuditLastUsedTable;
 }
