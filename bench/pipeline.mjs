@@ -65,7 +65,9 @@ for (const audit of AUDITS) {
     const hostport = `127.0.0.1:${port}`;
     for (const kase of CASES) {
       const signed =
-        kase === 'GetCallerIdentity+session'
+        kase === 'GetCallerIdentity+root'
+          ? await signRequest({ hostport, action: 'GetCallerIdentity', akid: ROOT.accessKeyId, secret: ROOT.secretAccessKey })
+          : kase === 'GetCallerIdentity+session'
           ? await signRequest({ hostport, action: 'GetCallerIdentity', akid: session.accessKeyId, secret: session.secretAccessKey, token: session.sessionToken })
           : await signRequest({ hostport, action: kase, akid: user.accessKeyId, secret: user.secretAccessKey });
       const req = httpRequest(signed, port);
