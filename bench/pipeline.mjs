@@ -93,7 +93,7 @@ for (const audit of AUDITS) {
       const wall = performance.now() - t0;
       const cpu = process.cpuUsage(c0);
       const st = running.audit?.stats;
-      const row = { case: kase, audit, ...(st ? { eventsPerBatch: +(st.events / st.batches).toFixed(1), timedOutWaits: st.timedOutWaits } : {}), requests: n, perSec: Math.round((n / wall) * 1000), cpuUsPerRequest: +((cpu.user + cpu.system) / n).toFixed(1) };
+      const row = { case: kase, audit, ...(st ? { eventsPerBatch: +(st.events / st.batches).toFixed(1), timedOutWaits: st.timedOutWaits } : {}), requests: n, perSec: Math.round((n / wall) * 1000), cpuUsPerRequest: +((cpu.user + cpu.system) / n).toFixed(1), sysUsPerRequest: +(cpu.system / n).toFixed(1) };
       results.push(row);
       console.log(JSON.stringify(row));
     }
