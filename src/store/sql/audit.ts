@@ -162,7 +162,9 @@ export function auditRepo(ctx: SqlContext): AuditRepo {
     for (const c of chunks(rows, ctx.dialect.auditSingleRowInserts === true)) {
       const params: unknown[] = [];
       for (const r of c) for (const col of cols) params.push(r[col as keyof R]);
-      await db.executeQuery(CompiledQuery.raw(insertSql(db, table, cols, c.length), params));
+      const text = insertSql(db, table, cols, c.length);
+      if (ctx.dialect.runInBatch) ctx.dialect.runInBatch(text, params);
+      else await db.executeQuery(CompiledQuery.raw(text, params));
     }
   }
 

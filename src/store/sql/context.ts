@@ -32,6 +32,13 @@ export interface SqlDialectHooks {
    */
   auditSingleRowInserts?: boolean;
   /**
+   * Runs one statement at once, synchronously, on the connection (in-process engines: SQLite).
+   * Only while the audit batch holds the connection (inside `SqlContext.auditBatch`): it skips
+   * the query executor and a promise per statement, which cost more than SQLite's own work for
+   * an audit row.
+   */
+  runInBatch?(sql: string, params: readonly unknown[]): void;
+  /**
    * `SELECT ... FOR UPDATE SKIP LOCKED` exists (PostgreSQL): nodes indexing pending audit
    * batches at the same time each take rows no other holds, instead of waiting (or deadlocking)
    * on each other's. Unset on SQLite, where one writer holds the whole database anyway.

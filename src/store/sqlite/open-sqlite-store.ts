@@ -53,6 +53,7 @@ export async function openSqliteStore(opts: OpenSqliteStoreOptions): Promise<Sql
   const sealer = new Sealer(asKey(opts.masterKey), (opts.previousMasterKeys ?? []).map(asKey));
   const raw = new BetterSqlite3(filename, { timeout: opts.busyTimeoutMs ?? DEFAULT_BUSY_TIMEOUT_MS });
   let db: Kysely<Database> | undefined;
+  const statements = withStatementCache(raw);
   try {
     if (filename !== ':memory:') {
       const mode = raw.pragma('journal_mode = WAL', { simple: true });
@@ -62,7 +63,7 @@ export async function openSqliteStore(opts: OpenSqliteStoreOptions): Promise<Sql
     raw.pragma(`busy_timeout = ${Math.max(0, Math.trunc(opts.busyTimeoutMs ?? DEFAULT_BUSY_TIMEOUT_MS))}`);
     raw.pragma('foreign_keys = ON');
     raw.pragma('synchronous = FULL'); // a committed IAM change survives power loss
-    db = new Kysely<Database>({ dialect: new RolecallSqliteDialect({ database: withStatementCache(raw) }) });
+    db = new Kysely<Database>({ dialect: new RolecallSqliteDialect({ database: statements }) });
     await migrateToLatest(db);
   } catch (e) {
     if (db) await db.destroy();
@@ -70,7 +71,10 @@ export async function openSqliteStore(opts: OpenSqliteStoreOptions): Promise<Sql
     throw e;
   }
   const kysely = db;
-  const store = createSqlStore({ db: kysely, dialect: opts.auditFsync ? sqliteHooks : { ...sqliteHooks, auditBatch: SQLITE_AUDIT_BATCH }, sealer });
+  // Audit rows run straight on the one connection while the batch's transaction holds it.
+  const runInBatch = (text: string, params: readonly unknown[]): void => void statements.prepare(text).run(params as unknown[]);
+  const hooks = opts.auditFsync ? { ...sqliteHooks, runInBatch } : { ...sqliteHooks, auditBatch: SQLITE_AUDIT_BATCH, runInBatch };
+  const store = createSqlStore({ db: kysely, dialect: hooks, sealer });
   return Object.assign(store, {
     filename,
     async backup(file: string): Promise<void> {
