@@ -41,7 +41,7 @@ export async function callerForAccessKey(store: Store, key: AccessKeyRecord): Pr
 }
 
 /** STS honours a presigned URL for 15 minutes whatever X-Amz-Expires says. */
-function stsOptions(auth: ParsedAuth, extra: VerifyOptions | undefined): VerifyOptions {
+export function stsOptions(auth: ParsedAuth, extra: VerifyOptions | undefined): VerifyOptions {
   const sts = auth.service === 'sts' ? { presignedLifetimeSeconds: 900 } : {};
   return extra ? { ...extra, ...sts } : sts;
 }
@@ -55,7 +55,18 @@ export interface AuthenticateDeps {
   verifyOptions?: VerifyOptions;
 }
 
-export async function authenticate(req: RawRequest, auth: ParsedAuth, deps: AuthenticateDeps): Promise<{ caller: Caller; key?: AccessKeyRecord }> {
+/**
+ * The authenticated caller, with what it was verified against: the long-term key's record, or
+ * the session (its secret and expiry) a token resolved to. Callers that remember credentials
+ * (the decision point's memo) keep those; the rest use `caller`.
+ */
+export interface Authenticated {
+  caller: Caller;
+  key?: AccessKeyRecord;
+  session?: Exclude<SessionResolution, 'expired' | undefined>;
+}
+
+export async function authenticate(req: RawRequest, auth: ParsedAuth, deps: AuthenticateDeps): Promise<Authenticated> {
   if (auth.securityToken !== undefined) {
     const session = deps.resolveSessionToken ? await deps.resolveSessionToken(auth) : undefined;
     if (!session || !auth.accessKeyId.startsWith('ASIA')) throw sigv4AwsError(invalidSecurityToken());
@@ -63,7 +74,7 @@ export async function authenticate(req: RawRequest, auth: ParsedAuth, deps: Auth
     if (session === 'expired') throw sigv4AwsError(expiredToken());
     const v = verifySignature(req, auth, session.secretAccessKey, deps.now, stsOptions(auth, deps.verifyOptions));
     if (!v.ok) throw sigv4AwsError(v.error);
-    return { caller: session.caller };
+    return { caller: session.caller, session };
   }
   const key = await deps.store.accessKeys.get(auth.accessKeyId);
   // INVARIANT: unknown, inactive and orphaned keys all answer the same error, after no secret work.

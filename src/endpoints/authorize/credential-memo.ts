@@ -18,8 +18,8 @@
  * Without a change signal (a store without the read cache) nothing is remembered.
  */
 import type { Caller } from '../../domain/caller.js';
-import { authenticate, callerForAccessKey, sigv4AwsError } from '../../gateway/authenticate.js';
-import { expiredToken, invalidClientTokenId, invalidSecurityToken, verifySignature, type ParsedAuth, type RawRequest, type VerifyOptions } from '../../sigv4/index.js';
+import { authenticate, sigv4AwsError, stsOptions } from '../../gateway/authenticate.js';
+import { verifySignature, type ParsedAuth, type RawRequest, type VerifyOptions } from '../../sigv4/index.js';
 import type { ChangeSignal } from '../../store/cached-store.js';
 import type { Store } from '../../store/ports.js';
 import type { AuthenticateDeps } from '../../gateway/authenticate.js';
@@ -40,11 +40,6 @@ interface Entry {
 }
 
 const MAX_ENTRIES = 4096;
-
-/** STS honours a presigned URL for 15 minutes whatever X-Amz-Expires says (as the gateway does). */
-function verifyOptions(auth: ParsedAuth, extra: VerifyOptions): VerifyOptions {
-  return auth.service === 'sts' ? { ...extra, presignedLifetimeSeconds: 900 } : extra;
-}
 
 export class CredentialMemo {
   private readonly entries = new Map<string, Entry>();
@@ -74,10 +69,10 @@ export class CredentialMemo {
 
   /** As the gateway's authenticate(): the caller, or AWS's error thrown. */
   async authenticate(raw: RawRequest, auth: ParsedAuth, deps: LookupDeps, now: Date, extra: VerifyOptions = {}): Promise<Caller> {
-    const opts = verifyOptions(auth, extra);
-    if (!this.signal) {
-      return (await authenticate(raw, auth, { store: deps.store, now, ...(deps.resolveSessionToken ? { resolveSessionToken: deps.resolveSessionToken } : {}), verifyOptions: extra })).caller;
-    }
+    // A miss takes the gateway's own path (same lookups, same errors), then is remembered.
+    const authDeps: AuthenticateDeps = { store: deps.store, now, ...(deps.resolveSessionToken ? { resolveSessionToken: deps.resolveSessionToken } : {}), verifyOptions: extra };
+    if (!this.signal) return (await authenticate(raw, auth, authDeps)).caller;
+    const opts = stsOptions(auth, extra);
     const g = this.signal.generation();
     if (g !== this.seen) {
       this.entries.clear();
@@ -91,15 +86,10 @@ export class CredentialMemo {
         if (!v.ok) throw sigv4AwsError(v.error);
         return hit.caller;
       }
-      // The full path, exactly as authenticate() takes it.
-      const session = deps.resolveSessionToken ? await deps.resolveSessionToken(auth) : undefined;
-      if (!session || !auth.accessKeyId.startsWith('ASIA')) throw sigv4AwsError(invalidSecurityToken());
-      if (session === 'expired') throw sigv4AwsError(expiredToken());
-      const v = verifySignature(raw, auth, session.secretAccessKey, now, opts);
-      if (!v.ok) throw sigv4AwsError(v.error);
-      const expiresAt = session.caller.session?.expiresAt.getTime();
-      if (expiresAt !== undefined) this.remember(token, g, { accessKeyId: auth.accessKeyId, secret: session.secretAccessKey, caller: session.caller, expiresAt });
-      return session.caller;
+      const full = await authenticate(raw, auth, authDeps);
+      const expiresAt = full.caller.session?.expiresAt.getTime();
+      if (full.session && expiresAt !== undefined) this.remember(token, g, { accessKeyId: auth.accessKeyId, secret: full.session.secretAccessKey, caller: full.caller, expiresAt });
+      return full.caller;
     }
     const hit = this.lookup(`key\u0000${auth.accessKeyId}`, auth.accessKeyId, g);
     if (hit) {
@@ -107,15 +97,9 @@ export class CredentialMemo {
       if (!v.ok) throw sigv4AwsError(v.error);
       return hit.caller;
     }
-    const key = await deps.store.accessKeys.get(auth.accessKeyId);
-    // INVARIANT (as the gateway): unknown, inactive and orphaned keys answer the same error, after no secret work.
-    if (!key || key.status !== 'Active' || !auth.accessKeyId.startsWith('AKIA')) throw sigv4AwsError(invalidClientTokenId());
-    const v = verifySignature(raw, auth, key.secretAccessKey, now, opts);
-    if (!v.ok) throw sigv4AwsError(v.error);
-    const caller = await callerForAccessKey(deps.store, key);
-    if (!caller) throw sigv4AwsError(invalidClientTokenId());
-    this.remember(`key\u0000${auth.accessKeyId}`, g, { accessKeyId: auth.accessKeyId, secret: key.secretAccessKey, caller });
-    return caller;
+    const full = await authenticate(raw, auth, authDeps);
+    if (full.key) this.remember(`key\u0000${auth.accessKeyId}`, g, { accessKeyId: auth.accessKeyId, secret: full.key.secretAccessKey, caller: full.caller });
+    return full.caller;
   }
 
   get size(): number {
