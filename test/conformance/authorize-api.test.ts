@@ -12,17 +12,10 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net';
 import { after, before, describe, it } from 'node:test';
 import { SignatureV4 } from '@smithy/signature-v4';
-import type { AuditTrail, CloudTrailEvent } from '../../src/audit/event.js';
 import { AuthorizeClient, iamMiddleware, RolecallError, ServiceError, type AuthorizeAnswer, type AuthorizeRequest, type ForwardedRequest } from '../../src/client/authorize/index.js';
 import { doc, rawHttp, REGION, Sha256, signer, stsClient, type Credentials } from './support/server.js';
-import { Account, allow, sessionCreds, startStsServer, trust, type Principal, type StsServer } from './support/sts-fixture.js';
+import { Account, allow, RecordingTrail, sessionCreds, startStsServer, trust, type Principal, type StsServer } from './support/sts-fixture.js';
 
-class MemoryTrail implements AuditTrail {
-  events: CloudTrailEvent[] = [];
-  async record(e: CloudTrailEvent): Promise<void> {
-    this.events.push(structuredClone(e));
-  }
-}
 
 let s: StsServer;
 let a: Account;
@@ -30,7 +23,7 @@ let acct: string;
 let alice: Principal;
 let svc: Principal;
 let client: AuthorizeClient;
-const trail = new MemoryTrail();
+const trail = new RecordingTrail();
 const sha = (b: string) => createHash('sha256').update(b).digest('hex');
 
 /** A request to the "orders" service, signed by the unmodified SDK signer as a client would send it. */

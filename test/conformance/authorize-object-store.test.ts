@@ -13,10 +13,10 @@ import { createHash } from 'node:crypto';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import type { AuditTrail, CloudTrailEvent } from '../../src/audit/event.js';
+import type { CloudTrailEvent } from '../../src/audit/event.js';
 import { buildQueryString } from '../../src/sigv4/testkit.js';
 import { doc, expectError, iamClient, isolatedHome, rawHttp, REGION, resolveTools, runAws, signer, stsClient, type Credentials } from './support/server.js';
-import { Account, allow, secondAccount, sessionCreds, skewedOptions, startStsServer, trust, type Principal, type StsServer } from './support/sts-fixture.js';
+import { Account, allow, RecordingTrail, secondAccount, sessionCreds, skewedOptions, startStsServer, trust, type Principal, type StsServer } from './support/sts-fixture.js';
 
 type SdkModule = Record<string, any>;
 let s3Module: Promise<SdkModule> | undefined;
@@ -32,12 +32,6 @@ interface ObjectStore {
 /** The example, loaded from the repository (dist/test/conformance -> ../../../examples). */
 const loadExample = () => import(new URL('../../../examples/object-store/object-store.mjs', import.meta.url).href) as Promise<{ createObjectStore(o: unknown): ObjectStore }>;
 
-class MemoryTrail implements AuditTrail {
-  events: CloudTrailEvent[] = [];
-  async record(e: CloudTrailEvent): Promise<void> {
-    this.events.push(structuredClone(e));
-  }
-}
 
 let s: StsServer;
 let a: Account;
@@ -45,7 +39,7 @@ let acct: string;
 let alice: Principal;
 let store: ObjectStore;
 let storeUrl: string;
-const trail = new MemoryTrail();
+const trail = new RecordingTrail();
 const rolecallErrors: Error[] = [];
 
 const roleArn = (name: string) => `arn:aws:iam::${acct}:role/${name}`;

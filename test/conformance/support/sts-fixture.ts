@@ -9,7 +9,7 @@
  * real clients stay inside the 15-minute skew window until a test advances it far; a test that
  * does should give its JS clients `systemClockOffset` (see `skewedOptions`).
  */
-import type { AuditTrail } from '../../../src/audit/event.js';
+import type { AuditTrail, CloudTrailEvent } from '../../../src/audit/event.js';
 import { cryptoRandom } from '../../../src/domain/random.js';
 import { ManualClock } from '../../../src/domain/clock.js';
 import type { Settings } from '../../../src/config/config.js';
@@ -18,6 +18,14 @@ import { createAccount } from '../../../src/services/accounts/accounts.js';
 import { base32Decode, timeStep, totpCode } from '../../../src/services/iam/shared/totp.js';
 import { randomAccountId, REGION, testStoreSettings, rootKeys, runProcess, tempDir, iamClient, stsClient, doc, type Client, type Credentials, type ProcResult } from './server.js';
 import { existsSync, rmSync } from 'node:fs';
+
+/** An audit trail that keeps a copy of every event it is given (startServer's `audit` option). */
+export class RecordingTrail implements AuditTrail {
+  readonly events: CloudTrailEvent[] = [];
+  async record(e: CloudTrailEvent): Promise<void> {
+    this.events.push(structuredClone(e));
+  }
+}
 
 export interface StsServer {
   url: string;

@@ -6,19 +6,14 @@
 import { rmSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { SignatureV4 } from '@smithy/signature-v4';
-import type { AuditTrail, CloudTrailEvent } from '../../../src/audit/event.js';
 import type { Settings } from '../../../src/config/config.js';
 import { ManualClock } from '../../../src/domain/clock.js';
 import { startServer, type RunningServer } from '../../../src/main.js';
 import { isolatedHome, randomAccountId, rawHttp, REGION, rootKeys, runProcess, Sha256, tempDir, type Credentials, type IsolatedHome, type ProcResult, type RawResponse } from './server.js';
-import type { StsServer } from './sts-fixture.js';
+import { RecordingTrail, type StsServer } from './sts-fixture.js';
 
-export class RecordingTrail implements AuditTrail {
-  readonly events: CloudTrailEvent[] = [];
-  async record(e: CloudTrailEvent): Promise<void> {
-    this.events.push(structuredClone(e));
-  }
-}
+export { RecordingTrail };
+
 
 export interface WorkloadServer extends StsServer {
   dataDir: string;
