@@ -87,7 +87,6 @@ export class GatewayAudit {
       );
       return response;
     } catch (e) {
-      hold.release();
       // An answer the client receives implies a record: without one, a server fault instead.
       const svc = c.decoded?.service;
       return encodeError(svc, serverFault(svc, e, this.deps.logger, c.requestId, 'audit record'), c.requestId);
@@ -106,13 +105,26 @@ export class GatewayAudit {
 
   /**
    * Records the request's event(s); resolves once stored; false when it is not an event. `hold`
-   * is released as soon as the events are queued (or it is known there are none).
+   * is released as soon as the events are queued (or it is known there are none), before the
+   * wait for their commit: the batch they go into waits for the holds still open.
    */
   async record(r: AuditedRequest, hold: AuditHold = NO_HOLD): Promise<boolean> {
-    if (r.service === undefined || r.operation === undefined) return hold.release(), false;
+    let stored: Promise<void>[];
+    try {
+      stored = await this.queue(r);
+    } finally {
+      hold.release();
+    }
+    await Promise.all(stored);
+    return stored.length > 0;
+  }
+
+  /** Builds the request's event(s) and hands them to the trail; [] when it is not an event. */
+  private async queue(r: AuditedRequest): Promise<Promise<void>[]> {
+    if (r.service === undefined || r.operation === undefined) return [];
     // Unsigned operations (AssumeRoleWithWebIdentity, ...) are recorded; anything else that
     // reached here without a caller failed authentication.
-    if (!r.caller && !(r.service === 'sts' && r.operation.startsWith('AssumeRoleWith'))) return hold.release(), false;
+    if (!r.caller && !(r.service === 'sts' && r.operation.startsWith('AssumeRoleWith'))) return [];
     const call: ApiCall = {
       service: r.service,
       operation: r.operation,
@@ -130,15 +142,11 @@ export class GatewayAudit {
     // send one, naming any account).
     if (!call.caller) {
       const target = roleAccountOf(call);
-      if (target === undefined || !(await this.deps.store.accounts.get(target))) return hold.release(), false;
+      if (target === undefined || !(await this.deps.store.accounts.get(target))) return [];
     }
     const crossAccount = await this.crossAccountTarget(call);
     const events = apiCallEvents(call, { newId: () => auditEventId(this.deps.random, call.time), ...(crossAccount ? { crossAccount } : {}) });
-    const stored = events.map((e) => this.deps.trail.record(e, { at: call.time }));
-    hold.release();
-    if (events.length === 0) return false;
-    await Promise.all(stored);
-    return true;
+    return events.map((e) => this.deps.trail.record(e, { at: call.time }));
   }
 
   /** The role's account of a cross-account AssumeRole, if it is an account of this server. */
