@@ -22,7 +22,7 @@
 //   BENCH_HTTP_TARGETS (floor,rolecall,rolecall-noaudit,moto)  BENCH_HTTP_CASES (all: GetCallerIdentity,AssumeRole,
 //   GetCallerIdentity+session)  BENCH_HTTP_DATA_DIR (parent of Rolecall's temporary data directory;
 //   default the OS temp dir)  BENCH_HTTP_PROF=1 (Rolecall under --cpu-prof, profiles
-//   in bench/results/http-prof/)  BENCH_HTTP_OUT (bench/results/http.jsonl, appended)
+//   in bench/results/http-prof/)  BENCH_HTTP_NODE_ARGS (extra node flags for Rolecall, space-separated)  BENCH_HTTP_OUT (bench/results/http.jsonl, appended)
 // Everything listens on 127.0.0.1; every load run is bounded (wrk -d, and killed at +20 s); every
 // child process is stopped at the end, on errors and on SIGINT/SIGTERM too.
 import { spawn, spawnSync } from 'node:child_process';
@@ -294,7 +294,7 @@ async function startRolecall(port, round, extraEnv = {}) {
   const dataDir = mkdtempSync(join(DATA_PARENT ?? work, `rolecall-bench-data-r${round}-`));
   dataDirs.push(dataDir);
   const logFile = join(work, `rolecall-r${round}.log`);
-  const nodeArgs = [];
+  const nodeArgs = (process.env.BENCH_HTTP_NODE_ARGS || '').split(' ').filter(Boolean);
   if (PROF) {
     const profDir = join(resultsDir, 'http-prof');
     mkdirSync(profDir, { recursive: true });

@@ -64,6 +64,23 @@ export interface Listening {
 }
 
 export function listen(handler: Handler, host: string, port: number, onError: (e: unknown) => void): Promise<Listening> {
+  // Requests read in one pass of the event loop's poll phase are handled together, right after
+  // it (setImmediate), rather than each in its own socket callback between the kernel's reads
+  // and writes: the pipeline's code and data stay warm in the CPU's caches from one request to
+  // the next, which is worth more than the microseconds a request waits (docs/benchmarks.md).
+  let queue: Array<{ request: HttpRequest; res: ServerResponse }> = [];
+  const drain = (): void => {
+    const batch = queue;
+    queue = [];
+    for (const { request, res } of batch)
+      handler(request).then(
+        (r) => send(res, r),
+        (e: unknown) => {
+          onError(e);
+          if (!res.headersSent) send(res, { status: 500, headers: { 'content-type': 'text/plain' }, body: 'Internal Server Error' });
+        },
+      );
+  };
   const server = createServer({ keepAlive: true }, (req: IncomingMessage, res: ServerResponse) => {
     const chunks: Buffer[] = [];
     let size = 0;
@@ -92,13 +109,7 @@ export function listen(handler: Handler, host: string, port: number, onError: (e
         localAddress: req.socket.localAddress ?? '',
         localPort: req.socket.localPort ?? 0,
       };
-      handler(request).then(
-        (r) => send(res, r),
-        (e: unknown) => {
-          onError(e);
-          if (!res.headersSent) send(res, { status: 500, headers: { 'content-type': 'text/plain' }, body: 'Internal Server Error' });
-        },
-      );
+      if (queue.push({ request, res }) === 1) setImmediate(drain);
     });
     req.on('error', onError);
   });

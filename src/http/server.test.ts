@@ -1,0 +1,85 @@
+import assert from 'node:assert/strict';
+import { createHash } from 'node:crypto';
+import { request as httpRequest, Agent } from 'node:http';
+import { test } from 'node:test';
+import { listen, MAX_BODY_BYTES, type HttpRequest } from './server.js';
+
+function post(url: string, path: string, body: string | Buffer, agent: Agent): Promise<{ status: number; body: string; headers: Record<string, unknown> }> {
+  return new Promise((resolve, reject) => {
+    const req = httpRequest(`${url}${path}`, { method: 'POST', agent, headers: { 'content-type': 'text/plain', 'x-test': 'one' } }, (res) => {
+      const chunks: Buffer[] = [];
+      res.on('data', (c: Buffer) => chunks.push(c));
+      res.on('end', () => resolve({ status: res.statusCode ?? 0, body: Buffer.concat(chunks).toString('utf8'), headers: res.headers }));
+    });
+    req.on('error', reject);
+    req.end(body);
+  });
+}
+
+test('requests arriving together are each answered by their own handler call, a failing one with 500 only', async () => {
+  const seen: HttpRequest[] = [];
+  const errors: unknown[] = [];
+  const l = await listen(
+    async (req) => {
+      seen.push(req);
+      const n = Number(req.path.slice(1));
+      if (n % 5 === 3) throw new Error(`boom ${n}`);
+      // Answers finish out of order: later requests first.
+      await new Promise((r) => setTimeout(r, 20 - n));
+      return { status: 200, headers: { 'content-type': 'text/plain', 'Content-Length': '999' }, body: `${n}:${req.body.toString('utf8')}` };
+    },
+    '127.0.0.1',
+    0,
+    (e) => errors.push(e),
+  );
+  const agent = new Agent({ keepAlive: true, maxSockets: 16 });
+  try {
+    const answers = await Promise.all(Array.from({ length: 20 }, (_, n) => post(l.url, `/${n}`, `body-${n}`, agent)));
+    for (const [n, a] of answers.entries()) {
+      if (n % 5 === 3) {
+        assert.equal(a.status, 500);
+        assert.equal(a.body, 'Internal Server Error');
+      } else {
+        assert.equal(a.status, 200);
+        assert.equal(a.body, `${n}:body-${n}`);
+        // The listener owns Content-Length, whatever the handler said.
+        assert.equal(a.headers['content-length'], String(Buffer.byteLength(a.body)));
+      }
+    }
+    assert.equal(seen.length, 20);
+    assert.equal(errors.length, 4);
+    const one = seen.find((r) => r.path === '/7');
+    assert.ok(one);
+    assert.equal(one.method, 'POST');
+    assert.equal(one.query, '');
+    assert.deepEqual(one.headers.find(([k]) => k === 'x-test'), ['x-test', 'one']);
+    assert.equal(one.bodySha256Hex, createHash('sha256').update('body-7').digest('hex'));
+  } finally {
+    agent.destroy();
+    await l.close();
+  }
+});
+
+test('an oversized body is refused with 413 and never reaches the handler', async () => {
+  let calls = 0;
+  const l = await listen(
+    async () => {
+      calls++;
+      return { status: 200, headers: {}, body: 'ok' };
+    },
+    '127.0.0.1',
+    0,
+    () => {},
+  );
+  const agent = new Agent({ keepAlive: false });
+  try {
+    const big = await post(l.url, '/', Buffer.alloc(MAX_BODY_BYTES + 1, 0x61), agent);
+    assert.equal(big.status, 413);
+    const small = await post(l.url, '/?a=b', 'x', agent);
+    assert.equal(small.status, 200);
+    assert.equal(calls, 1);
+  } finally {
+    agent.destroy();
+    await l.close();
+  }
+});
