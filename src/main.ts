@@ -67,7 +67,13 @@ export async function openStore(settings: string | StoreSettings, opts: { logger
   const s: StoreSettings = typeof settings === 'string' ? { dataDir: settings } : settings;
   const masterKey = await loadOrCreateMasterKey(s.dataDir);
   if (s.database === undefined) {
-    const store = await openSqliteStore({ dataDir: s.dataDir, masterKey, ...(s.auditFsync === 'on' ? { auditFsync: true } : {}) });
+    const logger = opts.logger;
+    const store = await openSqliteStore({
+      dataDir: s.dataDir,
+      masterKey,
+      ...(s.auditFsync === 'on' ? { auditFsync: true } : {}),
+      ...(logger && { onBackgroundError: (err: unknown) => logger.warn({ err }, 'SQLite checkpoint worker failed; the server connection checkpoints instead') }),
+    });
     return Object.assign(store, { description: `SQLite ${store.filename}` });
   }
   if (masterKey.source === 'created') opts.logger?.warn({ dataDir: s.dataDir }, `created a new master key in the data directory: every node sharing this PostgreSQL database needs the same key (set ROLECALL_MASTER_KEY on each)`);

@@ -10,6 +10,7 @@ import { migrateToLatest } from '../migrations/index.js';
 import type { Store } from '../ports.js';
 import { MasterKey, Sealer } from '../sealing.js';
 import { createSqlStore, type Database } from '../sql/index.js';
+import { Checkpointer } from './checkpointer.js';
 import { withStatementCache } from './statement-cache.js';
 import { RolecallSqliteDialect, SQLITE_AUDIT_BATCH, sqliteHooks } from './dialect.js';
 
@@ -33,11 +34,21 @@ export interface OpenSqliteStoreOptions {
    * checkpoint (SQLITE_AUDIT_BATCH).
    */
   auditFsync?: boolean;
+  /**
+   * WAL checkpoints on a worker thread (checkpointer.ts) once `afterAuditBatches` audit batches
+   * were appended (default 64: a store under a sustained audit load; a quiet one never needs
+   * it); false: never (SQLite checkpoints on the committing connection, as by default).
+   */
+  checkpointWorker?: false | { afterAuditBatches?: number; intervalMs?: number };
+  /** Where the checkpoint worker reports failures (default: ignored; the backstop takes over). */
+  onBackgroundError?: (e: unknown) => void;
 }
 
 export interface SqliteStore extends Store {
   /** The database file (or `:memory:`). */
   readonly filename: string;
+  /** The WAL checkpoint worker (undefined for `:memory:` or when turned off). */
+  readonly checkpointer: Checkpointer | undefined;
   /**
    * Writes a consistent, compacted copy of the database to `file` (`VACUUM INTO`), safe while
    * the store is in use. The copy holds secrets sealed, like the original: keep the master key
@@ -75,8 +86,28 @@ export async function openSqliteStore(opts: OpenSqliteStoreOptions): Promise<Sql
   const runInBatch = (text: string, params: readonly unknown[]): void => void statements.prepare(text).run(params as unknown[]);
   const hooks = opts.auditFsync ? { ...sqliteHooks, runInBatch } : { ...sqliteHooks, auditBatch: SQLITE_AUDIT_BATCH, runInBatch };
   const store = createSqlStore({ db: kysely, dialect: hooks, sealer });
+  const cw = opts.checkpointWorker === false ? undefined : opts.checkpointWorker;
+  const checkpointer =
+    filename === ':memory:' || opts.checkpointWorker === false
+      ? undefined
+      : new Checkpointer({ connection: raw, filename, ...(cw?.intervalMs !== undefined && { intervalMs: cw.intervalMs }), ...(opts.onBackgroundError && { onError: opts.onBackgroundError }) });
+  if (checkpointer) {
+    const startAfter = Math.max(0, cw?.afterAuditBatches ?? 64);
+    let appended = 0;
+    const append = store.audit.append.bind(store.audit);
+    store.audit.append = async (records) => {
+      await append(records);
+      if (++appended >= startAfter && !checkpointer.running) checkpointer.start();
+    };
+    const close = store.close.bind(store);
+    store.close = async () => {
+      await checkpointer.stop();
+      await close();
+    };
+  }
   return Object.assign(store, {
     filename,
+    checkpointer,
     async backup(file: string): Promise<void> {
       await sql`vacuum into ${resolve(file)}`.execute(kysely);
     },
