@@ -45,7 +45,7 @@ const MAX_TRANSACTION_ATTEMPTS = 5;
 interface ActiveTx {
   readonly trx: Kysely<Database>;
   done: boolean;
-  store?: Store;
+  readonly store: Store;
 }
 
 export function createSqlStore(opts: SqlStoreOptions): Store {
@@ -60,8 +60,16 @@ export function createSqlStore(opts: SqlStoreOptions): Store {
 
   function attempt<T>(fn: (tx: ActiveTx) => Promise<T>, on: Kysely<Database> = root): Promise<T> {
     return on.transaction().execute((trx) => {
-      const tx: ActiveTx = { trx, done: false };
-      tx.store = build(tx);
+      // The transaction's Store (14 repositories) is built on first use: an audit batch, the
+      // busiest transaction, never asks for it.
+      let bound: Store | undefined;
+      const tx: ActiveTx = {
+        trx,
+        done: false,
+        get store() {
+          return (bound ??= build(tx));
+        },
+      };
       return als.run(tx, () => fn(tx)).finally(() => {
         tx.done = true;
       });
@@ -88,12 +96,15 @@ export function createSqlStore(opts: SqlStoreOptions): Store {
   async function beginAuditBatch<T>(fn: (tx: ActiveTx) => Promise<T>): Promise<T> {
     const around = opts.dialect.auditBatch;
     if (!around) return begin(fn);
+    // In-process engines run the statements at once on the held connection (no query round trip).
+    const run = opts.dialect.runInBatch;
+    const exec = run ? (s: string) => run(s, []) : (s: string, conn: Kysely<Database>) => sql.raw(s).execute(conn);
     return root.connection().execute(async (conn) => {
-      for (const s of around.before) await sql.raw(s).execute(conn);
+      for (const s of around.before) await exec(s, conn);
       try {
         return await begin(fn, conn);
       } finally {
-        for (const s of around.after) await sql.raw(s).execute(conn);
+        for (const s of around.after) await exec(s, conn);
       }
     });
   }
