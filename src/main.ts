@@ -61,9 +61,10 @@ export type StoreSettings = Pick<Settings, 'dataDir' | 'auditFsync' | 'database'
  * SQLite file in the data directory. The master key comes from ROLECALL_MASTER_KEY or the data
  * directory either way; with PostgreSQL every node must hold the same one (checked on open).
  * `listen` (PostgreSQL): follow changes made by other nodes (the server does; one-shot CLI
- * commands need not).
+ * commands need not). `auditJournal` (SQLite, the server): audit batches are journaled and
+ * indexed in large transactions (store/sqlite/audit-journal.ts).
  */
-export async function openStore(settings: string | StoreSettings, opts: { logger?: Logger; listen?: boolean } = {}): Promise<Store & { changes?: ChangeFeed; description: string }> {
+export async function openStore(settings: string | StoreSettings, opts: { logger?: Logger; listen?: boolean; auditJournal?: boolean } = {}): Promise<Store & { changes?: ChangeFeed; description: string }> {
   const s: StoreSettings = typeof settings === 'string' ? { dataDir: settings } : settings;
   const masterKey = await loadOrCreateMasterKey(s.dataDir);
   if (s.database === undefined) {
@@ -72,7 +73,8 @@ export async function openStore(settings: string | StoreSettings, opts: { logger
       dataDir: s.dataDir,
       masterKey,
       ...(s.auditFsync === 'on' ? { auditFsync: true } : {}),
-      ...(logger && { onBackgroundError: (err: unknown) => logger.warn({ err }, 'SQLite checkpoint worker failed; the server connection checkpoints instead') }),
+      ...(opts.auditJournal && { auditJournal: true }),
+      ...(logger && { onBackgroundError: (err: unknown) => logger.warn({ err }, 'SQLite background work failed (WAL checkpoint worker or audit journal indexing); it is retried') }),
     });
     return Object.assign(store, { description: `SQLite ${store.filename}` });
   }
@@ -112,7 +114,8 @@ export async function startServer(settings: Settings, opts: ServerOptions = {}):
   const logger = opts.logger ?? makeLogger(settings.logLevel);
   // Every request reads the caller's key, identity and policies: serve those from memory, for at
   // most cacheTtlMs, and less when another node's change is announced (PostgreSQL).
-  const opened = await openStore(settings, { logger, listen: true });
+  // The server journals audit batches (SQLite): durable at once, indexed in large transactions.
+  const opened = await openStore(settings, { logger, listen: true, auditJournal: true });
   const store = cachedStore(opened, { ttlMs: settings.cacheTtlMs ?? DEFAULT_CACHE_TTL_MS, ...(opened.changes ? { changes: opened.changes } : {}) });
   try {
     const accountOpts: Parameters<typeof ensureFirstAccount>[3] = {};

@@ -9,11 +9,11 @@
  * each of them. The events themselves must be there, with what is not secret.
  */
 import assert from 'node:assert/strict';
-import { existsSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
 import { base32Decode, timeStep, totpCode } from '../../src/services/iam/shared/totp.js';
-import { SQLITE_FILE } from '../../src/store/sqlite/index.js';
+import { AUDIT_JOURNAL_DIR, SQLITE_FILE } from '../../src/store/sqlite/index.js';
 import { CLI_MAIN, startChildServer, type ChildServer } from './support/child-server.js';
 import { doc, iamClient, runProcess, stsClient, tempDir, type Credentials } from './support/server.js';
 
@@ -90,7 +90,12 @@ describe('audit redaction', () => {
     await (await stsClient(server.url, sessionCreds(fed.Credentials))).call('GetCallerIdentity', {});
     assert.ok(new Set(codes.map(([, c]) => c)).size === codes.length, 'distinct codes');
 
+    // The database, its WAL and shm files, and the audit journal's segments (listed when read:
+    // segments come and go as the journal is indexed).
+    const journalDir = join(dataDir, AUDIT_JOURNAL_DIR);
+    const journalFiles = () => (existsSync(journalDir) ? readdirSync(journalDir).map((f) => join(journalDir, f)) : []);
     const dbFiles = [SQLITE_FILE, `${SQLITE_FILE}-wal`, `${SQLITE_FILE}-shm`].map((f) => join(dataDir, f));
+    const stored = () => [...dbFiles, ...journalFiles()];
     const check = (label: string, text: string) => {
       for (const [what, secret] of secrets) {
         assert.equal(text.includes(secret), false, `${what} found in ${label}`);
@@ -99,6 +104,14 @@ describe('audit redaction', () => {
       for (const [what, code] of codes) assert.doesNotMatch(text, new RegExp(`(^|[^0-9])${code}([^0-9]|$)`), `${what} found in ${label}`);
     };
 
+    // A file read while the server runs, before it indexed its journal.
+    for (const f of journalFiles()) if (existsSync(f)) check(`${f} (journal, server running)`, readFileSync(f).toString('latin1'));
+    // Out-of-band readers (the CLI below) see events once the server indexed its journal, within
+    // ~100 ms; LookupEvents (as any read through the server) indexes it first.
+    const ct = await import(String('@aws-sdk/client-cloudtrail'));
+    const trail = new ct.CloudTrailClient({ endpoint: server.url, region: 'us-east-1', credentials: server.root, maxAttempts: 1 });
+    await trail.send(new ct.LookupEventsCommand({ MaxResults: 1 }));
+    trail.destroy();
     // The events are there, minus the secrets.
     const exported = await runProcess(process.execPath, [CLI_MAIN, 'audit', 'export', '--data-dir', dataDir, '--account', acct], { env: { PATH: process.env.PATH ?? '' } });
     assert.equal(exported.code, 0, exported.stderr);
@@ -115,9 +128,10 @@ describe('audit redaction', () => {
     assert.match(malformed?.errorMessage ?? '', /Value 'HIDDEN_DUE_TO_SECURITY_REASONS' at 'tokenCode'/);
     check('the exported events', exported.stdout);
 
-    for (const f of dbFiles) if (existsSync(f)) check(`${f} (server running)`, readFileSync(f).toString('latin1'));
+    for (const f of stored()) if (existsSync(f)) check(`${f} (server running)`, readFileSync(f).toString('latin1'));
     assert.equal(await server.kill('SIGTERM'), 0);
-    for (const f of dbFiles) if (existsSync(f)) check(`${f} (after shutdown)`, readFileSync(f).toString('latin1'));
+    for (const f of stored()) if (existsSync(f)) check(`${f} (after shutdown)`, readFileSync(f).toString('latin1'));
+    assert.deepEqual(journalFiles(), [], 'a clean shutdown indexes the journal and removes its segments');
     check('the server output (trace level)', server.output());
     assert.match(server.output(), /Rolecall listening on/);
   });

@@ -396,6 +396,15 @@ export function auditRepo(ctx: SqlContext): AuditRepo {
       return hits.map((h) => toRecord(h.row.account_id, h.batch.metas[h.i]!, h.batch.json(h.i)));
     },
 
+    async existingEventIds(eventIds): Promise<Set<string>> {
+      const found = new Set<string>();
+      for (let at = 0; at < eventIds.length; at += 500) {
+        const rows = await ctx.db().selectFrom('audit_event_ids').select('event_id').where('event_id', 'in', eventIds.slice(at, at + 500)).execute();
+        for (const r of rows) found.add(r.event_id);
+      }
+      return found;
+    },
+
     async lastUsed(kind, id): Promise<AuditLastUsed | undefined> {
       const r = await ctx.db().selectFrom('audit_last_used').select(['used_at', 'region', 'service']).where('kind', '=', kind).where('id', '=', id).executeTakeFirst();
       return r && { date: textToDate(r.used_at), region: r.region, service: r.service };

@@ -1,1 +1,1 @@
-export { openSqliteStore, SQLITE_FILE, type OpenSqliteStoreOptions, type SqliteStore } from './open-sqlite-store.js';
+export { AUDIT_JOURNAL_DIR, openSqliteStore, SQLITE_FILE, type OpenSqliteStoreOptions, type SqliteStore } from './open-sqlite-store.js';

@@ -3,18 +3,21 @@
  * layer. For a single node; many nodes share PostgreSQL instead.
  */
 import { chmodSync, mkdirSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import BetterSqlite3 from 'better-sqlite3';
 import { Kysely, sql } from 'kysely';
 import { migrateToLatest } from '../migrations/index.js';
 import type { Store } from '../ports.js';
 import { MasterKey, Sealer } from '../sealing.js';
 import { createSqlStore, type Database } from '../sql/index.js';
+import { JournaledAuditRepo, recoverAuditJournal } from './audit-journal.js';
 import { Checkpointer } from './checkpointer.js';
 import { withStatementCache } from './statement-cache.js';
 import { RolecallSqliteDialect, SQLITE_AUDIT_BATCH, sqliteHooks } from './dialect.js';
 
 export const SQLITE_FILE = 'rolecall.db';
+/** The audit journal's directory, next to the database file. */
+export const AUDIT_JOURNAL_DIR = 'audit-journal';
 const DEFAULT_BUSY_TIMEOUT_MS = 5000;
 
 export interface OpenSqliteStoreOptions {
@@ -40,7 +43,13 @@ export interface OpenSqliteStoreOptions {
    * it); false: never (SQLite checkpoints on the committing connection, as by default).
    */
   checkpointWorker?: false | { afterAuditBatches?: number; intervalMs?: number };
-  /** Where the checkpoint worker reports failures (default: ignored; the backstop takes over). */
+  /**
+   * Audit batches go to a journal file and are indexed into the database in large background
+   * transactions (audit-journal.ts): the server's setting. Segments live in `<dir of the
+   * database>/audit-journal/`; opening the store replays what a crashed server left there.
+   */
+  auditJournal?: boolean;
+  /** Where the checkpoint worker and the journal's indexing report failures (default: ignored). */
   onBackgroundError?: (e: unknown) => void;
 }
 
@@ -49,6 +58,8 @@ export interface SqliteStore extends Store {
   readonly filename: string;
   /** The WAL checkpoint worker (undefined for `:memory:` or when turned off). */
   readonly checkpointer: Checkpointer | undefined;
+  /** The audit journal in front of the audit tables (auditJournal), if any. */
+  readonly auditJournal: JournaledAuditRepo | undefined;
   /**
    * Writes a consistent, compacted copy of the database to `file` (`VACUUM INTO`), safe while
    * the store is in use. The copy holds secrets sealed, like the original: keep the master key
@@ -105,9 +116,32 @@ export async function openSqliteStore(opts: OpenSqliteStoreOptions): Promise<Sql
       await close();
     };
   }
+  let journal: JournaledAuditRepo | undefined;
+  if (opts.auditJournal && filename !== ':memory:') {
+    const dir = join(dirname(filename), AUDIT_JOURNAL_DIR);
+    try {
+      await recoverAuditJournal(dir, store.audit);
+    } catch (e) {
+      await store.close();
+      throw e;
+    }
+    journal = new JournaledAuditRepo({ dir, inner: store.audit, ...(opts.auditFsync && { fsync: true }), ...(opts.onBackgroundError && { onError: opts.onBackgroundError }) });
+    store.audit = journal;
+    const close = store.close.bind(store);
+    const j = journal;
+    store.close = async () => {
+      try {
+        await j.close(); // what is left is committed, or stays journaled for the next open
+      } catch (e) {
+        opts.onBackgroundError?.(e);
+      }
+      await close();
+    };
+  }
   return Object.assign(store, {
     filename,
     checkpointer,
+    auditJournal: journal,
     async backup(file: string): Promise<void> {
       await sql`vacuum into ${resolve(file)}`.execute(kysely);
     },
