@@ -126,6 +126,11 @@ function batchRows(accountId: string, records: AuditRecord[], metas: AuditEventM
   return { batch, pending };
 }
 
+const cmp = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
+/** The order of audit_batch_lookup's key: (account_id, attribute, value, max_time, group_id). */
+const byLookupKey = (a: AuditBatchLookupTable, b: AuditBatchLookupTable): number =>
+  cmp(a.account_id, b.account_id) || cmp(a.attribute, b.attribute) || cmp(a.value, b.value) || cmp(a.max_time, b.max_time) || cmp(a.group_id, b.group_id);
+
 export function auditRepo(ctx: SqlContext): AuditRepo {
   /**
    * The INSERT texts, compiled once per (table, rows) for this store's dialect. Building and
@@ -135,6 +140,7 @@ export function auditRepo(ctx: SqlContext): AuditRepo {
    * statement cache reuses the prepared statement).
    */
   const compiled = new Map<string, string>();
+  const existingSql = new Map<number, string>();
   function insertSql(db: Kysely<Database>, table: Insert, cols: readonly string[], rows: number): string {
     const key = `${table}:${rows}`;
     let text = compiled.get(key);
@@ -215,6 +221,9 @@ export function auditRepo(ctx: SqlContext): AuditRepo {
     taken.sort((a, b) => (a.batch_id < b.batch_id ? -1 : a.batch_id > b.batch_id ? 1 : 0));
     const rows: AuditBatchLookupTable[] = [];
     for (let at = 0; at < taken.length; at += GROUP_BATCHES) rows.push(...postingLists(taken.slice(at, at + GROUP_BATCHES)));
+    // In key order: consecutive inserts land on the same index pages (unique values, such as the
+    // key an AssumeRole issued, would otherwise each touch a page of their own).
+    rows.sort(byLookupKey);
     await insertRows(db, 'audit_batch_lookup', LOOKUP_COLUMNS, rows);
   }
 
@@ -397,10 +406,19 @@ export function auditRepo(ctx: SqlContext): AuditRepo {
     },
 
     async existingEventIds(eventIds): Promise<Set<string>> {
+      // Asked once per journaled batch: the query text is compiled once per batch size (as the
+      // INSERTs are), not built with the query builder on every call.
       const found = new Set<string>();
+      const db = ctx.db();
       for (let at = 0; at < eventIds.length; at += 500) {
-        const rows = await ctx.db().selectFrom('audit_event_ids').select('event_id').where('event_id', 'in', eventIds.slice(at, at + 500)).execute();
-        for (const r of rows) found.add(r.event_id);
+        const ids = eventIds.slice(at, at + 500);
+        let text = existingSql.get(ids.length);
+        if (text === undefined) {
+          text = db.selectFrom('audit_event_ids').select('event_id').where('event_id', 'in', ids).compile().sql;
+          existingSql.set(ids.length, text);
+        }
+        const rows = await db.executeQuery<{ event_id: string }>(CompiledQuery.raw(text, ids));
+        for (const r of rows.rows) found.add(r.event_id);
       }
       return found;
     },
