@@ -128,6 +128,27 @@ export function atomicityContract(open: OpenStore): void {
         assert.equal((await s.users.list(ACCT)).length, 1);
       }));
 
+    it('a transaction ending while others run leaves their root-store calls joined', () =>
+      withStore(open, async (s) => {
+        // Where transactions overlap (PostgreSQL's pool), the first to end must not take the
+        // others' context with it (the SQL store turns its context tracking off when none is open).
+        const results = await Promise.allSettled(
+          Array.from({ length: 6 }, (_, i) =>
+            s.transaction(async () => {
+              await new Promise((r) => setTimeout(r, i * 15));
+              await s.users.create(user(`late-${i}`));
+              await new Promise((r) => setTimeout(r, 10));
+              if (i % 2 === 1) throw new Boom('roll it back');
+            }),
+          ),
+        );
+        assert.deepEqual(
+          results.map((r) => r.status),
+          ['fulfilled', 'rejected', 'fulfilled', 'rejected', 'fulfilled', 'rejected'],
+        );
+        assert.deepEqual((await s.users.list(ACCT)).map((u) => u.name), ['late-0', 'late-2', 'late-4']);
+      }));
+
     it('parallel transactions all commit; a failing one among them leaves nothing', () =>
       withStore(open, async (s) => {
         const results = await Promise.allSettled(

@@ -51,6 +51,8 @@ interface ActiveTx {
 export function createSqlStore(opts: SqlStoreOptions): Store {
   const root = opts.db;
   const als = new AsyncLocalStorage<ActiveTx>();
+  /** Transactions whose callback has not settled (see attempt()). */
+  let inFlight = 0;
   let closed = false;
 
   const active = (): ActiveTx | undefined => {
@@ -70,8 +72,14 @@ export function createSqlStore(opts: SqlStoreOptions): Store {
           return (bound ??= build(tx));
         },
       };
+      inFlight++;
       return als.run(tx, () => fn(tx)).finally(() => {
         tx.done = true;
+        // With no transaction open, nothing needs the context: disabling it turns node's async
+        // hooks off (AsyncLocalStorage keeps them on while enabled, a cost on every promise and
+        // socket callback of every request, most of which open no transaction). run() turns
+        // them on again for the next one.
+        if (--inFlight === 0) als.disable();
       });
     });
   }
