@@ -72,14 +72,21 @@ export function listen(handler: Handler, host: string, port: number, onError: (e
   const drain = (): void => {
     const batch = queue;
     queue = [];
-    for (const { request, res } of batch)
-      handler(request).then(
+    for (const { request, res } of batch) {
+      let answer: Promise<HttpResponse>;
+      try {
+        answer = handler(request);
+      } catch (e) {
+        answer = Promise.reject(e); // one handler's bug must not cost the rest of the batch their answers
+      }
+      answer.then(
         (r) => send(res, r),
         (e: unknown) => {
           onError(e);
           if (!res.headersSent) send(res, { status: 500, headers: { 'content-type': 'text/plain' }, body: 'Internal Server Error' });
         },
       );
+    }
   };
   const server = createServer({ keepAlive: true }, (req: IncomingMessage, res: ServerResponse) => {
     const chunks: Buffer[] = [];

@@ -11,7 +11,10 @@
  * (docs/audit.md, "Storage and throughput").
  *
  * Reads (`lookup`, `lastUsed`) and `prune` index everything waiting first, so the repository
- * answers exactly as if every append had been a transaction of its own.
+ * answers exactly as if every append had been a transaction of its own. They are the root
+ * store's: call them outside store transactions (as every caller does), since the indexing they
+ * wait for needs the connection. A transaction-bound store's `audit` is the database's own
+ * repository, without the journal.
  *
  * Segments: `<dir>/audit-<pid>-<start ms>-<n>.journal`, one line per record (see toLine). An
  * index pass retires the current segment (new appends go to a fresh one) and deletes the
