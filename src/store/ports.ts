@@ -430,8 +430,8 @@ export interface AuditRepo {
   append(records: AuditRecord[]): Promise<void>;
   /** Events matching the query, in its order, at most `limit` (records without `uses`). */
   lookup(q: AuditQuery): Promise<AuditRecord[]>;
-  /** Which of these event ids are stored (a journal in front of the repository checks appends with it). */
-  existingEventIds?(eventIds: string[]): Promise<Set<string>>;
+  /** Which of these event ids are stored (what append refuses as repeated). */
+  existingEventIds(eventIds: string[]): Promise<Set<string>>;
   /** The latest use of a role (by unique id) or access key, if any. */
   lastUsed(kind: AuditUse['kind'], id: string): Promise<AuditLastUsed | undefined>;
   /** Deletes up to `limit` events older than `before`; returns how many it deleted. */

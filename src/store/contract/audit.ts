@@ -162,6 +162,12 @@ export function auditContract(open: OpenStore, durable?: () => Promise<DurableTa
         assert.deepEqual(await ids(s, {}), [first.eventId]);
         assert.equal(await s.audit.lastUsed('role', 'AROAALLORNOTHING0001'), undefined);
         await s.audit.append([]);
+        // Which ids are stored: exactly the committed ones, across accounts, any number asked.
+        const other = ev(4, { accountId: ACCT2 });
+        await s.audit.append([other]);
+        const asked = [first.eventId, fresh.eventId, other.eventId, ...Array.from({ length: 600 }, (_, i) => `00000000-0000-7000-8000-${String(i).padStart(12, '0')}`)];
+        assert.deepEqual([...(await s.audit.existingEventIds(asked))].sort(), [first.eventId, other.eventId].sort());
+        assert.equal((await s.audit.existingEventIds([])).size, 0);
       }));
 
     it('last use: the latest wins, whatever the order batches arrive in; per kind and id', () =>

@@ -164,9 +164,9 @@ export function createSqlStore(opts: SqlStoreOptions): Store {
       audit: auditRepo(ctx),
       transaction<T>(fn: (tx: Store) => Promise<T>): Promise<T> {
         const tx = current();
-        if (tx) return fn(tx.store ?? store);
+        if (tx) return fn(tx.store);
         if (closed) return Promise.reject(new Error('store: closed'));
-        return begin((t) => fn(t.store as Store));
+        return begin((t) => fn(t.store));
       },
       async close() {
         if (bound) throw new Error('store: close() the root store, not a transaction');

@@ -86,17 +86,20 @@ export function fromLine(text: string): AuditRecord | undefined {
   if (tab < 0) return undefined;
   let json = text.slice(tab + 1);
   let h: unknown;
+  let parsed: unknown;
   try {
     h = JSON.parse(text.slice(0, tab));
-    const parsed: unknown = JSON.parse(json); // a torn line ends inside the event
-    if (Array.isArray(h) && h.length === 11 && h[10] === 1) {
-      if (typeof parsed !== 'string') return undefined;
-      json = parsed;
-    }
+    parsed = JSON.parse(json); // a torn line ends inside the event
   } catch {
     return undefined;
   }
-  if (!Array.isArray(h) || (h.length !== 10 && !(h.length === 11 && h[10] === 1))) return undefined;
+  if (!Array.isArray(h)) return undefined;
+  const quoted = h.length === 11 && h[10] === 1; // the event as a JSON string (see toLine)
+  if (h.length !== 10 && !quoted) return undefined;
+  if (quoted) {
+    if (typeof parsed !== 'string') return undefined;
+    json = parsed;
+  }
   const [eventId, accountId, ms, eventName, eventSource, readOnly, username, accessKeyId, resources, uses] = h as Head;
   if (typeof eventId !== 'string' || typeof accountId !== 'string' || !Number.isSafeInteger(ms)) return undefined;
   if (!Array.isArray(resources) || !Array.isArray(uses)) return undefined;
@@ -156,11 +159,8 @@ export async function recoverAuditJournal(dir: string, inner: AuditRepo, chunk =
       const r = fromLine(text);
       if (r) records.push(r); // a torn last line was never acknowledged: its request got no answer
     }
-    const missing: AuditRecord[] = [];
-    for (const r of records) {
-      const found = await inner.lookup({ attribute: { key: 'EventId', value: r.eventId }, limit: 1 });
-      if (found.length === 0) missing.push(r);
-    }
+    const stored = await inner.existingEventIds(records.map((r) => r.eventId));
+    const missing = records.filter((r) => !stored.has(r.eventId));
     for (let i = 0; i < missing.length; i += chunk) await inner.append(missing.slice(i, i + chunk));
     added += missing.length;
     rmSync(file, { force: true });
@@ -190,8 +190,6 @@ export class JournaledAuditRepo implements AuditRepo {
   #indexing: Promise<void> | undefined;
   #closed = false;
   #lastError: unknown;
-  /** Index passes that committed everything they took (tests, diagnostics). */
-  passes = 0;
 
   constructor(opts: AuditJournalOptions) {
     this.#dir = opts.dir;
@@ -223,7 +221,7 @@ export class JournaledAuditRepo implements AuditRepo {
     }
     for (const id of ids) this.#waitingIds.add(id); // reserved while the check below runs
     try {
-      const stored = (await this.#inner.existingEventIds?.(ids)) ?? new Set<string>();
+      const stored = await this.#inner.existingEventIds(ids);
       if (stored.size > 0) throw duplicate([...stored][0]!);
       if (this.#closed) throw new Error('audit journal: closed');
       let text = '';
@@ -253,6 +251,11 @@ export class JournaledAuditRepo implements AuditRepo {
   async prune(before: Date, limit?: number): Promise<number> {
     await this.drain();
     return this.#inner.prune(before, limit);
+  }
+
+  async existingEventIds(eventIds: string[]): Promise<Set<string>> {
+    await this.drain();
+    return this.#inner.existingEventIds(eventIds);
   }
 
   async pruneLastUsed(before: Date): Promise<number> {
@@ -337,8 +340,8 @@ export class JournaledAuditRepo implements AuditRepo {
     try {
       await this.#inner.append([r]);
     } catch (e) {
-      const stored = await this.#inner.existingEventIds?.([r.eventId]);
-      if (!stored?.has(r.eventId)) throw e;
+      const stored = await this.#inner.existingEventIds([r.eventId]);
+      if (!stored.has(r.eventId)) throw e;
       this.#onError(new Error(`audit journal: event ${r.eventId} was already stored; its journaled copy is dropped`));
     }
     this.#waitingIds.delete(r.eventId);
@@ -377,7 +380,6 @@ export class JournaledAuditRepo implements AuditRepo {
       return;
     }
     this.#lastError = undefined;
-    this.passes++;
     // INVARIANT: every record of the retired segments was in `taken` (or committed earlier).
     for (const f of this.#retired.splice(0)) rmSync(f, { force: true });
   }
