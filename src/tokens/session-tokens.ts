@@ -65,12 +65,15 @@ export class SessionTokenService implements SessionIssuer, SessionVerifier {
   }
 
   async issue(claims: Omit<SessionClaims, 'v' | 'accessKeyId' | 'secretAccessKey'>): Promise<IssuedCredentials> {
-    const full: SessionClaims = {
-      ...claims,
-      v: 1,
-      accessKeyId: newId(this.#random, 'ASIA'),
-      secretAccessKey: newSecretAccessKey(this.#random),
-    };
+    const accessKeyId = newId(this.#random, 'ASIA');
+    const secretAccessKey = newSecretAccessKey(this.#random);
+    // Own fields first, then the caller's: on Node 20, adding properties after an object spread
+    // leaves a slow (dictionary-mode) object, ~5 µs here and slower checks after (docs/benchmarks.md).
+    const full: SessionClaims = { v: 1, accessKeyId, secretAccessKey, ...claims };
+    // The caller's claims never name these (by type); if one did at run time, ours still win.
+    full.v = 1;
+    full.accessKeyId = accessKeyId;
+    full.secretAccessKey = secretAccessKey;
     const token = await this.seal(full);
     return { AccessKeyId: full.accessKeyId, SecretAccessKey: full.secretAccessKey, SessionToken: token, Expiration: new Date(full.expiresAt * 1000) };
   }
