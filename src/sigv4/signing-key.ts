@@ -1,6 +1,6 @@
 /**
  * The SigV4 signing key, kSigning = HMAC(HMAC(HMAC(HMAC("AWS4" + secret, date), region), service),
- * "aws4_request"), with a small LRU cache: the chain is four HMACs and a given key signs many
+ * "aws4_request"), with a small cache (src/domain/recency-cache.ts): the chain is four HMACs and a given key signs many
  * requests on the same day, region and service.
  * https://docs.aws.amazon.com/IAM/latest/UserGuide/create-signed-request.html (derive a signing key)
  *
@@ -8,10 +8,11 @@
  * so a rotated or different secret for the same key id can never hit another secret's entry.
  */
 import { createHmac } from 'node:crypto';
+import { RecencyCache } from '../domain/recency-cache.js';
 import { sha256Latin1 } from './digest.js';
 
 const MAX_ENTRIES = 1024;
-const cache = new Map<string, Buffer>();
+const cache = new RecencyCache<Buffer>(MAX_ENTRIES);
 
 const hmac = (key: string | Buffer, data: string): Buffer => createHmac('sha256', key).update(data, 'utf8').digest();
 
@@ -19,18 +20,9 @@ const hmac = (key: string | Buffer, data: string): Buffer => createHmac('sha256'
 export function cachedSigningKey(secret: string, date: string, region: string, service: string): Buffer {
   const id = `${sha256Latin1(secret)}\n${date}\n${region}\n${service}`;
   const hit = cache.get(id);
-  if (hit) {
-    // Refresh recency: Map iteration order is insertion order, so the first key is the oldest.
-    cache.delete(id);
-    cache.set(id, hit);
-    return hit;
-  }
+  if (hit) return hit;
   const key = hmac(hmac(hmac(hmac('AWS4' + secret, date), region), service), 'aws4_request');
   cache.set(id, key);
-  if (cache.size > MAX_ENTRIES) {
-    const oldest = cache.keys().next().value;
-    if (oldest !== undefined) cache.delete(oldest);
-  }
   return key;
 }
 

@@ -1,6 +1,6 @@
 /**
- * A bounded LRU of tokens this node already opened, so a client signing many requests with one
- * session costs one AES-GCM open + inflate, not one per request.
+ * A bounded cache (src/domain/recency-cache.ts) of tokens this node already opened, so a client
+ * signing many requests with one session costs one AES-GCM open + inflate, not one per request.
  *
  * INVARIANT: the cache cannot change an answer. It is keyed by the full token string (the
  * envelope accepts one string per byte sequence, so equal strings are equal tokens); it holds
@@ -8,6 +8,7 @@
  * and not retired and checks expiry against the request's time, exactly as a fresh open would.
  * Entries are frozen claims, so no caller can alter what the next caller sees.
  */
+import { RecencyCache } from '../domain/recency-cache.js';
 import type { SessionClaims } from './claims.js';
 
 export interface OpenedToken {
@@ -15,43 +16,8 @@ export interface OpenedToken {
   claims: Readonly<SessionClaims>;
 }
 
-export class OpenedTokenCache {
-  readonly #max: number;
-  readonly #map = new Map<string, OpenedToken>();
-
-  constructor(maxEntries: number) {
-    this.#max = Math.max(0, Math.floor(maxEntries));
-  }
-
-  get size(): number {
-    return this.#map.size;
-  }
-
-  get(token: string): OpenedToken | undefined {
-    const hit = this.#map.get(token);
-    if (hit) {
-      // Move to the most-recently-used end.
-      this.#map.delete(token);
-      this.#map.set(token, hit);
-    }
-    return hit;
-  }
-
-  set(token: string, entry: OpenedToken): void {
-    if (this.#max === 0) return;
-    this.#map.delete(token);
-    this.#map.set(token, entry);
-    while (this.#map.size > this.#max) {
-      const oldest = this.#map.keys().next();
-      if (oldest.done) break;
-      this.#map.delete(oldest.value);
-    }
-  }
-
-  delete(token: string): void {
-    this.#map.delete(token);
-  }
-}
+/** Opened tokens by their full text (approximately least recently used dropped first). */
+export class OpenedTokenCache extends RecencyCache<OpenedToken> {}
 
 /** Freezes the claims and everything in them (tags, arrays). */
 export function deepFreeze<T>(value: T): Readonly<T> {
