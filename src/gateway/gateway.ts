@@ -5,7 +5,7 @@
 import type { Logger } from 'pino';
 import type { AuditHold } from '../audit/event.js';
 import type { AuditedCall, GatewayAudit } from '../audit/gateway-audit.js';
-import { Authorizer, callerContext } from '../authz/authorizer.js';
+import type { Authorizer } from '../authz/authorizer.js';
 import { AwsError } from '../domain/aws-error.js';
 import type { Caller } from '../domain/caller.js';
 import type { Clock } from '../domain/clock.js';
@@ -33,7 +33,7 @@ import { missingAuthenticationToken, parseAuth, type RawRequest } from '../sigv4
 import type { Store } from '../store/ports.js';
 import type { SessionIssuer } from '../tokens/claims.js';
 import { authenticate, sigv4AwsError, type AuthenticateDeps } from './authenticate.js';
-import { requestKeys } from './request-keys.js';
+import { GatewayOperationContext } from './request-context.js';
 import { serverFault } from './server-fault.js';
 import { withStoredPaths } from './resource-paths.js';
 
@@ -111,27 +111,11 @@ export class Gateway {
       const op = this.deps.operations.get(`${decoded.service}:${decoded.operation}`);
       if (!op) throw new AwsError('NotImplemented', `Rolecall does not implement ${decoded.service}:${decoded.operation} yet.`);
       region = auth?.region ?? this.deps.defaultRegion;
-      // The request's global condition keys, built on first use: operations that authorize
-      // nothing (GetCallerIdentity) never pay for them.
-      let requestContext: Record<string, ContextValue> | undefined;
-      const contextOf = (): Record<string, ContextValue> => {
-        if (requestContext) return requestContext;
-        requestContext = requestKeys({ now, sourceIp: req.remoteAddress, userAgent: header(req, 'user-agent'), secure: false, region: region as string });
-        if (caller) Object.assign(requestContext, callerContext(caller, now));
-        return requestContext;
-      };
-      const ctx: OperationContext = {
-        store: this.deps.store,
-        clock: this.deps.clock,
-        random: this.deps.random,
-        caller,
-        requestId,
-        region,
-        authorizer: this.deps.authorizer,
-        get requestContext() {
-          return contextOf();
-        },
-      };
+      const ctx = new GatewayOperationContext(this.deps.store, this.deps.clock, this.deps.random, caller, requestId, region, this.deps.authorizer, {
+        now,
+        sourceIp: req.remoteAddress,
+        userAgent: header(req, 'user-agent'),
+      });
       if (this.deps.sessions) ctx.sessions = this.deps.sessions;
       if (this.deps.audit) ctx.audit = this.deps.audit.trail;
       if (this.deps.trustGuardrail) ctx.trustGuardrail = this.deps.trustGuardrail;
@@ -146,7 +130,7 @@ export class Gateway {
           resources = await withStoredPaths(this.deps.store, await op.resources(decoded.input, ctx));
           opKeys = (await op.conditionKeys?.(decoded.input, ctx)) ?? {};
         }
-        const context = { ...contextOf(), ...opKeys };
+        const context = { ...ctx.requestContext, ...opKeys };
         await this.deps.authorizer.authorize({ caller, action: op.action ?? `${op.service}:${op.name}`, resources, context });
       }
       // 5. Run.

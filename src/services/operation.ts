@@ -37,6 +37,14 @@ export interface OperationContext {
   trustGuardrail?: 'error' | 'security';
 }
 
+/**
+ * The same context with another store (a transaction's): its condition keys included, which a
+ * plain spread would drop when they are computed on first use (the gateway's context).
+ */
+export function withStore(ctx: OperationContext, store: Store): OperationContext {
+  return { ...ctx, requestContext: ctx.requestContext, store };
+}
+
 export interface Operation<I = Record<string, unknown>, O = Record<string, unknown>> {
   service: ServiceName;
   /** The model's operation name, e.g. `CreateRole`. */

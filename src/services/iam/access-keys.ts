@@ -8,7 +8,7 @@
 import { AwsError } from '../../domain/aws-error.js';
 import { newId, newSecretAccessKey } from '../../domain/ids.js';
 import type { AccessKeyRecord, AccessKeyStatus } from '../../store/ports.js';
-import { defineOperation, type Operation, type OperationContext } from '../operation.js';
+import { defineOperation, withStore, type Operation, type OperationContext } from '../operation.js';
 import { accountOf, callerOf, requireUser } from './shared/entities.js';
 import { pagedOutput, type Paged } from './shared/paged-output.js';
 import type { PageInput } from './shared/pagination.js';
@@ -78,7 +78,7 @@ const createAccessKey = defineOperation<CreateAccessKeyInput, { AccessKey: Acces
   resources: (i, ctx) => [userResource(ctx, i.UserName)],
   async run(i, ctx) {
     return ctx.store.transaction(async (tx) => {
-      const owner = await resolveOwner({ ...ctx, store: tx }, i.UserName);
+      const owner = await resolveOwner(withStore(ctx, tx), i.UserName);
       const existing = await tx.accessKeys.listForUser(owner.accountId, owner.userName);
       if (existing.length >= ACCESS_KEYS_PER_USER) throw new AwsError('LimitExceeded', `Cannot exceed quota for AccessKeysPerUser: ${ACCESS_KEYS_PER_USER}`);
       let accessKeyId = newId(ctx.random, 'AKIA');
@@ -130,7 +130,7 @@ const updateAccessKey = defineOperation<UpdateAccessKeyInput, Empty>({
     if (i.Status !== 'Active' && i.Status !== 'Inactive') throw validationError(String(i.Status), 'status', 'Member must satisfy enum value set: [Active, Inactive]');
     const status: AccessKeyStatus = i.Status;
     await ctx.store.transaction(async (tx) => {
-      const tctx = { ...ctx, store: tx };
+      const tctx = withStore(ctx, tx);
       const owner = await resolveOwner(tctx, i.UserName);
       const key = await requireOwnedKey(tctx, owner, i.AccessKeyId);
       if (key.status !== status) await tx.accessKeys.update(key.accessKeyId, { status });
@@ -150,7 +150,7 @@ const deleteAccessKey = defineOperation<DeleteAccessKeyInput, Empty>({
   resources: (i, ctx) => [userResource(ctx, i.UserName)],
   async run(i, ctx) {
     await ctx.store.transaction(async (tx) => {
-      const tctx = { ...ctx, store: tx };
+      const tctx = withStore(ctx, tx);
       const owner = await resolveOwner(tctx, i.UserName);
       const key = await requireOwnedKey(tctx, owner, i.AccessKeyId);
       await tx.accessKeys.delete(key.accessKeyId);

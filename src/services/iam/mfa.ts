@@ -9,7 +9,7 @@
 import { iamArn } from '../../domain/arns.js';
 import { AwsError } from '../../domain/aws-error.js';
 import { StoreConflictError, type MfaDeviceRecord, type Tag, type UserRecord } from '../../store/ports.js';
-import { defineOperation, type Operation, type OperationContext } from '../operation.js';
+import { defineOperation, withStore, type Operation, type OperationContext } from '../operation.js';
 import { accountOf, callerOf, requireUser, userShape, type UserShape } from './shared/entities.js';
 import { pagedOutput, type Paged } from './shared/paged-output.js';
 import type { PageInput } from './shared/pagination.js';
@@ -114,7 +114,7 @@ const enableMFADevice = defineOperation<EnableMfaDeviceInput, Empty>({
       if (typeof code !== 'string' || !/^\d{6}$/.test(code)) throw validationError(String(code), member, 'Member must satisfy regular expression pattern: [\\d]+');
     }
     await ctx.store.transaction(async (tx) => {
-      const tctx = { ...ctx, store: tx };
+      const tctx = withStore(ctx, tx);
       const user = await requireUser(tx, accountId, i.UserName);
       const device = await requireDevice(tctx, accountId, i.SerialNumber);
       if (device.userName !== undefined) throw new AwsError('EntityAlreadyExists', 'MFA Device is already in use.');
@@ -153,7 +153,7 @@ const deactivateMFADevice = defineOperation<DeactivateMfaDeviceInput, Empty>({
   async run(i, ctx) {
     const accountId = accountOf(ctx);
     await ctx.store.transaction(async (tx) => {
-      const tctx = { ...ctx, store: tx };
+      const tctx = withStore(ctx, tx);
       const user = await targetUser(tctx, i.UserName);
       const device = await requireDevice(tctx, accountId, i.SerialNumber);
       if (!user || device.userName === undefined || device.userName.toLowerCase() !== user.name.toLowerCase()) {
@@ -176,7 +176,7 @@ const deleteVirtualMFADevice = defineOperation<DeleteVirtualMfaDeviceInput, Empt
   async run(i, ctx) {
     const accountId = accountOf(ctx);
     await ctx.store.transaction(async (tx) => {
-      const device = await requireDevice({ ...ctx, store: tx }, accountId, i.SerialNumber);
+      const device = await requireDevice(withStore(ctx, tx), accountId, i.SerialNumber);
       if (device.userName !== undefined) throw new AwsError('DeleteConflict', 'MFA VirtualDevice in use. Must deactivate first.');
       await tx.mfaDevices.delete(device.serialNumber);
     });

@@ -42,10 +42,18 @@ export interface SqlStoreOptions {
 
 const MAX_TRANSACTION_ATTEMPTS = 5;
 
-interface ActiveTx {
-  readonly trx: Kysely<Database>;
-  done: boolean;
-  readonly store: Store;
+/** An open transaction: its connection, whether it ended, and its Store (built on first use). */
+class ActiveTx {
+  done = false;
+  #store: Store | undefined;
+  constructor(
+    readonly trx: Kysely<Database>,
+    private readonly build: (tx: ActiveTx) => Store,
+  ) {}
+
+  get store(): Store {
+    return (this.#store ??= this.build(this));
+  }
 }
 
 export function createSqlStore(opts: SqlStoreOptions): Store {
@@ -63,15 +71,9 @@ export function createSqlStore(opts: SqlStoreOptions): Store {
   function attempt<T>(fn: (tx: ActiveTx) => Promise<T>, on: Kysely<Database> = root): Promise<T> {
     return on.transaction().execute((trx) => {
       // The transaction's Store (14 repositories) is built on first use: an audit batch, the
-      // busiest transaction, never asks for it.
-      let bound: Store | undefined;
-      const tx: ActiveTx = {
-        trx,
-        done: false,
-        get store() {
-          return (bound ??= build(tx));
-        },
-      };
+      // busiest transaction, never asks for it. (A class: an object literal's getter would be a
+      // new accessor pair and closure per transaction, see src/gateway/request-context.ts.)
+      const tx = new ActiveTx(trx, build);
       inFlight++;
       return als.run(tx, () => fn(tx)).finally(() => {
         tx.done = true;
