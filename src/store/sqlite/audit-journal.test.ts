@@ -54,6 +54,7 @@ async function plainStore(): Promise<SqliteStore> {
 /** The store's repo, counting (and optionally failing) the appends that reach the database. */
 function counting(inner: AuditRepo, failAt?: number) {
   const appended: string[] = [];
+  const got: AuditRecord[] = [];
   let calls = 0;
   const repo: AuditRepo = {
     ...inner,
@@ -66,9 +67,10 @@ function counting(inner: AuditRepo, failAt?: number) {
       if (calls === failAt) throw new Error('disk full (injected)');
       await inner.append(rs);
       for (const r of rs) appended.push(r.eventId);
+      got.push(...rs);
     },
   };
-  return { repo, appended, calls: () => calls };
+  return { repo, appended, got, calls: () => calls };
 }
 
 describe('audit journal', () => {
@@ -85,6 +87,9 @@ describe('audit journal', () => {
     assert.match(pretty.json, /\n\t/);
     assert.deepEqual(fromLine(readLine(pretty)), pretty);
     assert.equal(readLine(pretty).split('\n').length, 1);
+    // A line this process wrote (held in memory until indexed) reads back the same way.
+    assert.deepEqual(fromLine(line, true), r);
+    assert.deepEqual(fromLine(readLine(pretty), true), pretty);
   });
 
   it('appends are journaled at once and indexed in large transactions; reads see every append', async () => {
@@ -107,6 +112,7 @@ describe('audit journal', () => {
     const found = await j.lookup({ limit: 1000, order: 'oldest-first' });
     assert.deepEqual(found.map((r) => r.eventId), all.map((r) => r.eventId));
     assert.equal(c.calls(), 3, '90 records in transactions of 40');
+    assert.deepEqual(c.got, all, 'the database got the records exactly as appended, in order');
     assert.equal(j.waiting, 0);
     assert.deepEqual(segments(dir), [], 'indexed segments are deleted');
     assert.ok(await j.lastUsed('role', 'AROAEXAMPLEROLE00001'));
