@@ -65,6 +65,7 @@ function compiledOf(np: NamedPolicy, kind: Kind, resourceType: 'resource' | 'tru
     if (isParsedPolicy(p)) c = compilePolicy(p, type);
     else if (isObject || typeof p === 'string') {
       const r = parsePolicy(p as string | object, { type });
+      // cold path: a policy that does not parse, compiled (to its errors) once and cached
       c = r.ok ? compilePolicy(r.policy, type) : emptyPolicy(type, r.errors.map((e) => ({ ...e, path: `${np.id}: ${e.path}` })));
     } else {
       c = emptyPolicy(type, [{ code: 'MalformedPolicyDocument', message: `policy ${np.id} is not a policy document`, path: '', severity: 'error' }]);

@@ -73,7 +73,7 @@ export function policyRepo(ctx: SqlContext): ManagedPolicyRepo {
             })
             .execute(),
         );
-        await insertVersion(ctx, db, p.id, { ...firstVersion, policyArn: p.arn });
+        await insertVersion(ctx, db, p.id, { ...firstVersion, policyArn: p.arn }); // cold path: CreatePolicy
       });
     },
 

@@ -95,6 +95,7 @@ export async function openSqliteStore(opts: OpenSqliteStoreOptions): Promise<Sql
   const kysely = db;
   // Audit rows run straight on the one connection while the batch's transaction holds it.
   const runInBatch = (text: string, params: readonly unknown[]): void => void statements.prepare(text).run(params as unknown[]);
+  // cold path: once per store
   const hooks = opts.auditFsync ? { ...sqliteHooks, runInBatch } : { ...sqliteHooks, auditBatch: SQLITE_AUDIT_BATCH, runInBatch };
   const store = createSqlStore({ db: kysely, dialect: hooks, sealer });
   const cw = opts.checkpointWorker === false ? undefined : opts.checkpointWorker;
