@@ -305,4 +305,12 @@ describe('event ids', () => {
     assert.equal(parseInt(a.replace('-', '').slice(0, 12), 16), t.getTime());
     assert.ok(later > a && later > b);
   });
+
+  it('grow within a millisecond (a counter below the random bits), and across milliseconds', () => {
+    const t = new Date('2026-04-05T06:07:08.913Z');
+    const ids = Array.from({ length: 500 }, () => auditEventId(cryptoRandom, t));
+    for (let i = 1; i < ids.length; i++) assert.ok(ids[i]! > ids[i - 1]!, `${ids[i]} after ${ids[i - 1]}`);
+    assert.ok(auditEventId(cryptoRandom, new Date(t.getTime() + 1)) > ids.at(-1)!);
+    for (const id of ids) assert.equal(parseInt(id.replace('-', '').slice(0, 12), 16), t.getTime());
+  });
 });

@@ -432,6 +432,11 @@ export interface AuditRepo {
   lookup(q: AuditQuery): Promise<AuditRecord[]>;
   /** Which of these event ids are stored (what append refuses as repeated). */
   existingEventIds(eventIds: string[]): Promise<Set<string>>;
+  /**
+   * The greatest stored event id (string order), if any: an id greater than it is not stored.
+   * Optional: a repository without it is always asked with existingEventIds.
+   */
+  maxEventId?(): Promise<string | undefined>;
   /** The latest use of a role (by unique id) or access key, if any. */
   lastUsed(kind: AuditUse['kind'], id: string): Promise<AuditLastUsed | undefined>;
   /** Deletes up to `limit` events older than `before`; returns how many it deleted. */

@@ -155,6 +155,7 @@ export function auditContract(open: OpenStore, durable?: () => Promise<DurableTa
 
     it('a batch is all or nothing', () =>
       withStore(open, async (s) => {
+        assert.equal(await s.audit.maxEventId?.(), undefined, 'no event stored yet');
         const first = ev(1);
         await s.audit.append([first]);
         const fresh = ev(2, { uses: [{ kind: 'role', id: 'AROAALLORNOTHING0001', date: new Date(BASE), region: 'us-east-1', service: 'sts' }] });
@@ -168,6 +169,8 @@ export function auditContract(open: OpenStore, durable?: () => Promise<DurableTa
         const asked = [first.eventId, fresh.eventId, other.eventId, ...Array.from({ length: 600 }, (_, i) => `00000000-0000-7000-8000-${String(i).padStart(12, '0')}`)];
         assert.deepEqual([...(await s.audit.existingEventIds(asked))].sort(), [first.eventId, other.eventId].sort());
         assert.equal((await s.audit.existingEventIds([])).size, 0);
+        // The greatest stored id, in string order (ids of a refused batch are not stored).
+        assert.equal(await s.audit.maxEventId?.(), [first.eventId, other.eventId].sort().at(-1));
       }));
 
     it('last use: the latest wins, whatever the order batches arrive in; per kind and id', () =>

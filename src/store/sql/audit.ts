@@ -405,6 +405,11 @@ export function auditRepo(ctx: SqlContext): AuditRepo {
       return hits.map((h) => toRecord(h.row.account_id, h.batch.metas[h.i]!, h.batch.json(h.i)));
     },
 
+    async maxEventId(): Promise<string | undefined> {
+      const row = await ctx.db().selectFrom('audit_event_ids').select((eb) => eb.fn.max('event_id').as('max')).executeTakeFirst();
+      return row?.max ?? undefined;
+    },
+
     async existingEventIds(eventIds): Promise<Set<string>> {
       // Asked once per journaled batch: the query text is compiled once per batch size (as the
       // INSERTs are), not built with the query builder on every call.

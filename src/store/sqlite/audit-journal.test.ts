@@ -181,6 +181,42 @@ describe('audit journal', () => {
     await store.close();
   });
 
+  it('looks up only the ids at or below the greatest one stored or journaled', async () => {
+    const store = await plainStore();
+    const asked: string[][] = [];
+    const inner: AuditRepo = Object.assign(Object.create(store.audit) as AuditRepo, {
+      existingEventIds: (ids: string[]) => {
+        asked.push(ids);
+        return store.audit.existingEventIds(ids);
+      },
+    });
+    const id = (n: number, hi = '5') => `${hi}0000000-0000-7000-8000-${String(n).padStart(12, '0')}`;
+    const old = record({ eventId: id(1) });
+    await store.audit.append([old]);
+    const errors: unknown[] = [];
+    const j = new JournaledAuditRepo({ dir: join(tempDir(), 'j'), inner, indexAfterMs: 60_000, onError: (e) => errors.push(e) });
+    // Above everything stored: no lookup (the server's own ids always are, src/audit/ids.ts).
+    await j.append([record({ eventId: id(2) }), record({ eventId: id(3) })]);
+    await j.append([record({ eventId: id(4) })]);
+    assert.deepEqual(asked, []);
+    // Below: looked up, just those.
+    await j.append([record({ eventId: id(9, '1') }), record({ eventId: id(5) })]);
+    assert.deepEqual(asked, [[id(9, '1')]]);
+    await assert.rejects(j.append([record({ eventId: id(1) })]), /already recorded/);
+    // Stored behind the journal's back above its maximum: not refused at append, and still
+    // stored once (the database refuses the copy when indexing; it is dropped with a warning).
+    const sneaky = record({ eventId: id(8) });
+    await store.audit.append([sneaky]);
+    await j.append([record({ eventId: id(8) })]);
+    await j.drain();
+    const all = (await j.lookup({ limit: 100, order: 'oldest-first' })).map((r) => r.eventId);
+    assert.deepEqual([...all].sort(), [id(1), id(2), id(3), id(4), id(9, '1'), id(5), id(8)].sort());
+    assert.ok(errors.some((e) => /already stored; its journaled copy is dropped/.test(String(e))));
+    assert.equal(await j.maxEventId(), id(8));
+    await j.close();
+    await store.close();
+  });
+
   it('a read fails while the database refuses the records, and they stay journaled', async () => {
     const store = await plainStore();
     const dir = join(tempDir(), 'j');

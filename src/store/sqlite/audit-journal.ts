@@ -50,6 +50,7 @@ export interface AuditJournalOptions {
 }
 
 const RETRY_MS = 1000;
+const NONE: ReadonlySet<string> = new Set();
 const duplicate = (id: string) => new Error(`audit: event ${id} is already recorded`);
 const SEGMENT = /^audit-(\d+)-(\d+)-(\d+)\.journal$/;
 
@@ -200,6 +201,17 @@ export class JournaledAuditRepo implements AuditRepo {
   #retired: string[] = [];
   /** Event ids journaled (or being journaled) and not yet committed. */
   readonly #waitingIds = new Set<string>();
+  /**
+   * The greatest event id journaled by this repository, and once `#maxKnown`, also the greatest
+   * the database held when asked (`maxEventId`): an appended id above it cannot be stored, so
+   * only the ids at or below it are looked up. The server's ids only grow (src/audit/ids.ts), so
+   * its batches need no lookup at all. An id stored since by another writer is not seen here; a
+   * repeat of it would be refused by the database when indexed and dropped with a warning (see
+   * `#commitOne`) instead of refused at append.
+   */
+  #max: string | undefined;
+  #maxKnown = false;
+  #maxLoading: Promise<void> | undefined;
   #timer: NodeJS.Timeout | undefined;
   #indexing: Promise<void> | undefined;
   #closed = false;
@@ -236,7 +248,10 @@ export class JournaledAuditRepo implements AuditRepo {
     for (const id of ids) this.#waitingIds.add(id); // reserved while the check below runs
     let buf: Buffer;
     try {
-      const stored = await this.#inner.existingEventIds(ids);
+      await this.#loadMax();
+      const max = this.#max;
+      const unsure = !this.#maxKnown ? ids : max === undefined ? [] : ids.filter((id) => id <= max);
+      const stored = unsure.length > 0 ? await this.#inner.existingEventIds(unsure) : NONE;
       if (stored.size > 0) throw duplicate([...stored][0]!);
       if (this.#closed) throw new Error('audit journal: closed');
       let text = '';
@@ -251,7 +266,23 @@ export class JournaledAuditRepo implements AuditRepo {
     }
     this.#pending.push(buf);
     this.#pendingCount += records.length;
+    for (const id of ids) if (this.#max === undefined || id > this.#max) this.#max = id;
     this.#schedule();
+  }
+
+  /** Asks the database for its greatest event id, once (again after a failure). */
+  async #loadMax(): Promise<void> {
+    if (this.#maxKnown || !this.#inner.maxEventId) return;
+    this.#maxLoading ??= this.#inner.maxEventId().then(
+      (stored) => {
+        if (stored !== undefined && (this.#max === undefined || stored > this.#max)) this.#max = stored;
+        this.#maxKnown = true;
+      },
+      () => {
+        this.#maxLoading = undefined; // every id is looked up until it succeeds
+      },
+    );
+    await this.#maxLoading;
   }
 
   async lookup(q: AuditQuery): Promise<AuditRecord[]> {
@@ -272,6 +303,11 @@ export class JournaledAuditRepo implements AuditRepo {
   async existingEventIds(eventIds: string[]): Promise<Set<string>> {
     await this.drain();
     return this.#inner.existingEventIds(eventIds);
+  }
+
+  async maxEventId(): Promise<string | undefined> {
+    await this.drain();
+    return this.#inner.maxEventId?.();
   }
 
   async pruneLastUsed(before: Date): Promise<number> {
