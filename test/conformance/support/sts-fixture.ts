@@ -91,6 +91,27 @@ export interface Principal {
   iam: Client;
 }
 
+/**
+ * The fixtures' setup calls, sent once more when the connection dropped before any answer came:
+ * a kept-alive socket the server closed after its idle timeout (node's 5 s) just as the call
+ * reused it. An SDK retries that by itself; test clients send once (`maxAttempts: 1`) so that
+ * tests see every answer as it is. Never resent after an answer.
+ */
+function setupClient(c: Client): Client {
+  const dropped = (e: any) => e?.$metadata?.httpStatusCode === undefined && (e?.code === 'ECONNRESET' || /socket hang up/i.test(String(e?.message)));
+  return {
+    raw: c.raw,
+    async call(operation, input) {
+      try {
+        return await c.call(operation, input);
+      } catch (e) {
+        if (!dropped(e)) throw e;
+        return c.call(operation, input);
+      }
+    },
+  };
+}
+
 /** Builders bound to one account's root IAM client. */
 export class Account {
   constructor(
@@ -100,7 +121,7 @@ export class Account {
   ) {}
 
   static async of(s: StsServer, accountId: string, root: Credentials): Promise<Account> {
-    return new Account(s, accountId, await iamClient(s.url, root));
+    return new Account(s, accountId, setupClient(await iamClient(s.url, root)));
   }
 
   arn(kind: 'user' | 'role' | 'policy' | 'mfa', name: string, path = '/'): string {
