@@ -30,7 +30,7 @@ function sources(dir: string): string[] {
 }
 
 /** `file:line: text` of each offending object literal in `text`. */
-export function slowShapes(file: string, text: string): string[] {
+function slowShapes(file: string, text: string): string[] {
   const sf = ts.createSourceFile(file, text, ts.ScriptTarget.Latest, true);
   const found: string[] = [];
   const lines = text.split('\n');

@@ -27,7 +27,7 @@ import {
   type ServiceName,
   type WireError,
 } from '../protocol/index.js';
-import type { Operation, OperationContext } from '../services/operation.js';
+import type { Operation } from '../services/operation.js';
 import { credentialRestriction } from '../services/sts/credential-restrictions.js';
 import { missingAuthenticationToken, parseAuth, type RawRequest } from '../sigv4/index.js';
 import type { Store } from '../store/ports.js';

@@ -248,7 +248,7 @@ export class JournaledAuditRepo implements AuditRepo {
     for (const id of ids) this.#waitingIds.add(id); // reserved while the check below runs
     let buf: Buffer;
     try {
-      await this.#loadMax();
+      if (!this.#maxKnown) await this.#loadMax(); // once: no extra turn per append after that
       const max = this.#max;
       const unsure = !this.#maxKnown ? ids : max === undefined ? [] : ids.filter((id) => id <= max);
       const stored = unsure.length > 0 ? await this.#inner.existingEventIds(unsure) : NONE;
