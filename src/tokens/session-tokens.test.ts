@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { createHash, randomBytes } from 'node:crypto';
 import { describe, it } from 'node:test';
 import { ManualClock } from '../domain/clock.js';
-import { newId, newSecretAccessKey } from '../domain/ids.js';
+import { newSecretAccessKey, TimeOrderedIds } from '../domain/ids.js';
 import { cryptoRandom, type Random } from '../domain/random.js';
 import type { SessionClaims } from './claims.js';
 import { HEADER_BYTES, MAX_TOKEN_CHARS, NONCE_BYTES, TAG_BYTES, TOKEN_PREFIX } from './envelope.js';
@@ -38,10 +38,10 @@ const withBody = (b: Buffer) => TOKEN_PREFIX + b.toString('base64url');
 
 describe('SessionTokenService', () => {
   it('issues ASIA credentials with the injected Random and an Expiration from expiresAt', async () => {
-    const { svc } = node({ random: seededRandom('s') });
+    const { svc, clock } = node({ random: seededRandom('s') });
     const creds = await svc.issue(assumeRoleClaims());
     const expect = seededRandom('s');
-    assert.equal(creds.AccessKeyId, newId(expect, 'ASIA'));
+    assert.equal(creds.AccessKeyId, new TimeOrderedIds(expect).next('ASIA', clock.now().getTime()));
     assert.equal(creds.SecretAccessKey, newSecretAccessKey(expect));
     assert.match(creds.AccessKeyId, /^ASIA[A-Z2-7]{16}$/);
     assert.equal(creds.SecretAccessKey.length, 40);

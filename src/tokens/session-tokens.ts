@@ -15,7 +15,7 @@
  * claims pass the same checks open() applies).
  */
 import type { Clock } from '../domain/clock.js';
-import { newId, newSecretAccessKey } from '../domain/ids.js';
+import { newSecretAccessKey, TimeOrderedIds } from '../domain/ids.js';
 import type { Random } from '../domain/random.js';
 import type { SettingsRepo } from '../store/ports.js';
 import type { IssuedCredentials, SessionClaims, SessionIssuer, SessionVerifier } from './claims.js';
@@ -50,6 +50,8 @@ export class SessionTokenService implements SessionIssuer, SessionVerifier {
   readonly #clock: Clock;
   readonly #random: Random;
   readonly #cache: OpenedTokenCache;
+  /** Temporary key ids in time order (TimeOrderedIds: the audit trail's lookup index appends them). */
+  readonly #keyIds: TimeOrderedIds;
 
   constructor(opts: SessionTokenServiceOptions) {
     this.keyRing = new KeyRing({
@@ -61,11 +63,12 @@ export class SessionTokenService implements SessionIssuer, SessionVerifier {
     });
     this.#clock = opts.clock;
     this.#random = opts.random;
+    this.#keyIds = new TimeOrderedIds(opts.random);
     this.#cache = new OpenedTokenCache(opts.cacheSize ?? 4096);
   }
 
   async issue(claims: Omit<SessionClaims, 'v' | 'accessKeyId' | 'secretAccessKey'>): Promise<IssuedCredentials> {
-    const accessKeyId = newId(this.#random, 'ASIA');
+    const accessKeyId = this.#keyIds.next('ASIA', this.#clock.now().getTime());
     const secretAccessKey = newSecretAccessKey(this.#random);
     // Own fields first, then the caller's: on Node 20, adding properties after an object spread
     // leaves a slow (dictionary-mode) object, ~5 µs here and slower checks after (docs/benchmarks.md).
