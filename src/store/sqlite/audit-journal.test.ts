@@ -157,6 +157,36 @@ describe('audit journal', () => {
     await store.close();
   });
 
+  it('a pass that stops part-way through the journaled lines leaves the rest for the next, in order, each committed once', async () => {
+    const store = await plainStore();
+    const dir = join(tempDir(), 'j');
+    const errors: unknown[] = [];
+    // Transaction 1 commits 5 records; transaction 2 fails, and so does the first one-at-a-time
+    // retry (call 3): the pass ends with 2 of its 3 appends' lines unread.
+    let calls = 0;
+    const c = counting(store.audit);
+    const repo: AuditRepo = {
+      ...c.repo,
+      append: async (rs) => {
+        calls++;
+        if (calls === 2 || calls === 3) throw new Error('disk full (injected)');
+        await c.repo.append(rs);
+      },
+    };
+    const j = new JournaledAuditRepo({ dir, inner: repo, indexAt: 1000, indexAfterMs: 60_000, chunk: 5, onError: (e) => errors.push(e) });
+    const all = [records(7), records(7), records(7)];
+    for (const batch of all) await j.append(batch);
+    assert.equal(j.waiting, 21);
+    await j.drain();
+    assert.equal(errors.length, 2, 'the chunk, then the pass (its first record failing alone)');
+    assert.deepEqual(c.appended, all.flat().map((r) => r.eventId), 'every record committed exactly once, in order');
+    assert.deepEqual(c.got.map((r) => r.json), all.flat().map((r) => r.json));
+    assert.equal(j.waiting, 0);
+    assert.deepEqual(segments(dir), []);
+    await j.close();
+    await store.close();
+  });
+
   it('refuses a repeated event id as the repository does; one stored behind its back is dropped, not retried forever', async () => {
     const store = await plainStore();
     const dir = join(tempDir(), 'j');

@@ -125,6 +125,74 @@ export function fromLine(text: string, written = false): AuditRecord | undefined
   return r;
 }
 
+/**
+ * What an index pass takes, read in order: records to retry first, then the lines of the
+ * journaled buffers, parsed only when taken.
+ */
+class PendingLines {
+  readonly #records: AuditRecord[];
+  readonly #buffers: Buffer[];
+  #record = 0;
+  #buffer = 0;
+  #offset = 0;
+
+  constructor(records: AuditRecord[], buffers: Buffer[]) {
+    this.#records = records;
+    this.#buffers = buffers;
+  }
+
+  get done(): boolean {
+    return this.#record >= this.#records.length && this.#buffer >= this.#buffers.length;
+  }
+
+  /**
+   * Up to `n` records. A line that does not parse (a bug: this process wrote it) ends the
+   * records taken; taken first, it throws, and stays unread (rest()).
+   */
+  take(n: number): AuditRecord[] {
+    const out: AuditRecord[] = [];
+    while (out.length < n && this.#record < this.#records.length) out.push(this.#records[this.#record++] as AuditRecord);
+    while (out.length < n && this.#buffer < this.#buffers.length) {
+      const bytes = this.#buffers[this.#buffer] as Buffer;
+      const nl = bytes.indexOf(0x0a, this.#offset);
+      if (nl < 0) {
+        this.#buffer++;
+        this.#offset = 0;
+        continue;
+      }
+      const r = fromLine(bytes.toString('utf8', this.#offset, nl), true);
+      if (!r) {
+        if (out.length > 0) break; // what parsed so far goes first; the next take throws
+        throw new Error('audit journal: a line this process wrote does not parse');
+      }
+      this.#offset = nl + 1;
+      if (this.#offset >= bytes.length) {
+        this.#buffer++;
+        this.#offset = 0;
+      }
+      out.push(r);
+    }
+    return out;
+  }
+
+  /** What was not taken: the records, and the buffers' unread lines (with how many there are). */
+  rest(): { records: AuditRecord[]; buffers: Buffer[]; bufferedCount: number } {
+    const records = this.#records.slice(this.#record);
+    const buffers: Buffer[] = [];
+    let bufferedCount = 0;
+    for (let i = this.#buffer; i < this.#buffers.length; i++) {
+      const b = this.#buffers[i] as Buffer;
+      const rest = i === this.#buffer ? b.subarray(this.#offset) : b;
+      if (rest.length === 0) continue;
+      buffers.push(rest);
+      for (let nl = rest.indexOf(0x0a); nl >= 0; nl = rest.indexOf(0x0a, nl + 1)) bufferedCount++;
+    }
+    this.#record = this.#records.length;
+    this.#buffer = this.#buffers.length;
+    return { records, buffers, bufferedCount };
+  }
+}
+
 function alive(pid: number): boolean {
   if (pid === process.pid) return false; // an earlier run of this server that had our pid
   try {
@@ -399,31 +467,29 @@ export class JournaledAuditRepo implements AuditRepo {
     this.#waitingIds.delete(r.eventId);
   }
 
-  /** One index pass: retire the segment, commit what waits in chunks, delete what is done. */
+  /**
+   * One index pass: retire the segment, commit what waits in chunks, delete what is done.
+   *
+   * Lines are parsed a chunk at a time, just before their transaction: the requests that run
+   * between chunks make young-generation collections, and every record parsed ahead would be
+   * copied by them and promoted to the old generation (with all lines parsed up front, about
+   * 3 KB per AssumeRole event, a quarter of the audit trail's cost: docs/benchmarks.md).
+   */
   async #pass(): Promise<void> {
     this.#retire();
-    const written: AuditRecord[] = [];
-    for (const bytes of this.#pending) {
-      let at = 0;
-      for (let nl = bytes.indexOf(0x0a); nl >= 0; at = nl + 1, nl = bytes.indexOf(0x0a, at)) {
-        const r = fromLine(bytes.toString('utf8', at, nl), true);
-        // Never expected (a bug): nothing is taken yet, so the records stay queued.
-        if (!r) throw new Error('audit journal: a line this process wrote does not parse');
-        written.push(r);
-      }
-    }
-    const taken = this.#retry.length > 0 ? this.#retry.concat(written) : written;
+    const lines = new PendingLines(this.#retry, this.#pending);
     this.#retry = [];
     this.#pending = [];
     this.#pendingCount = 0;
-    let committed = 0;
+    let chunk: AuditRecord[] = [];
+    let committed = 0; // of `chunk`
     try {
-      while (committed < taken.length) {
-        const chunk = taken.slice(committed, committed + this.#chunk);
+      for (chunk = lines.take(this.#chunk); chunk.length > 0; chunk = lines.take(this.#chunk)) {
+        committed = 0;
         try {
           await this.#inner.append(chunk);
           for (const r of chunk) this.#waitingIds.delete(r.eventId);
-          committed += chunk.length;
+          committed = chunk.length;
         } catch (e) {
           this.#onError(e);
           // One at a time: `committed` counts each, so a failure below re-queues only the rest.
@@ -433,12 +499,15 @@ export class JournaledAuditRepo implements AuditRepo {
           }
         }
         // Let the requests in flight run between transactions.
-        if (committed < taken.length) await new Promise<void>((r) => setImmediate(r));
+        if (!lines.done) await new Promise<void>((r) => setImmediate(r));
       }
     } catch (e) {
       // The uncommitted rest goes back in front (never the committed part: no duplicates); the
       // segments stay until a later pass commits it.
-      this.#retry = taken.slice(committed);
+      const rest = lines.rest();
+      this.#retry = chunk.slice(committed).concat(rest.records);
+      this.#pending = rest.buffers.concat(this.#pending);
+      this.#pendingCount += rest.bufferedCount;
       this.#lastError = e;
       this.#onError(e);
       return;
