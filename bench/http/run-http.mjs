@@ -22,7 +22,9 @@
 //   BENCH_HTTP_TARGETS (floor,rolecall,rolecall-noaudit,moto)  BENCH_HTTP_CASES (all: GetCallerIdentity,AssumeRole,
 //   GetCallerIdentity+session)  BENCH_HTTP_DATA_DIR (parent of Rolecall's temporary data directory;
 //   default the OS temp dir)  BENCH_HTTP_PROF=1 (Rolecall under --cpu-prof, profiles
-//   in bench/results/http-prof/)  BENCH_HTTP_NODE_ARGS (extra node flags for Rolecall, space-separated)  BENCH_HTTP_OUT (bench/results/http.jsonl, appended)
+//   in bench/results/http-prof/)  BENCH_HTTP_NODE_ARGS (extra node flags for Rolecall, space-separated)  BENCH_HTTP_SERVER_STDOUT (a file
+//   for Rolecall's standard output: --trace-gc-nvp lines)  BENCH_HTTP_DIST (the build
+//   to run as Rolecall, relative to the repository: dist; another copy for A/B comparisons)  BENCH_HTTP_OUT (bench/results/http.jsonl, appended)
 // Everything listens on 127.0.0.1; every load run is bounded (wrk -d, and killed at +20 s); every
 // child process is stopped at the end, on errors and on SIGINT/SIGTERM too.
 import { spawn, spawnSync } from 'node:child_process';
@@ -300,13 +302,16 @@ async function startRolecall(port, round, extraEnv = {}) {
     mkdirSync(profDir, { recursive: true });
     nodeArgs.push('--cpu-prof', `--cpu-prof-dir=${profDir}`, `--cpu-prof-name=rolecall-r${round}-${Date.now()}.cpuprofile`);
   }
-  const main = join(root, 'dist', 'src', 'cli', 'main.js');
+  const main = join(root, process.env.BENCH_HTTP_DIST || 'dist', 'src', 'cli', 'main.js');
   const [cmd, args] = pin(SERVER_CPU, process.execPath, [...nodeArgs, main, 'start', '--host', HOST, '--data-dir', dataDir, '--port', String(port), '--log-level', 'warn']);
   const env = { ...process.env, ROLECALL_ROOT_ACCESS_KEY_ID: ROOT_KEYS.accessKeyId, ROLECALL_ROOT_SECRET_ACCESS_KEY: ROOT_KEYS.secretAccessKey, ROLECALL_ACCOUNT_ID: ACCOUNT };
   for (const k of ['ROLECALL_HOST', 'ROLECALL_PORT', 'ROLECALL_DATA_DIR', 'ROLECALL_REGION', 'ROLECALL_LOG_LEVEL', 'ROLECALL_AUDIT']) delete env[k];
   Object.assign(env, extraEnv);
-  const child = track(spawn(cmd, args, { env, stdio: ['ignore', 'ignore', 'pipe'] }));
+  // BENCH_HTTP_SERVER_STDOUT: a file for the server's standard output (e.g. node's --trace-gc-nvp lines).
+  const stdoutFile = process.env.BENCH_HTTP_SERVER_STDOUT;
+  const child = track(spawn(cmd, args, { env, stdio: ['ignore', stdoutFile ? 'pipe' : 'ignore', 'pipe'] }));
   child.stderr.on('data', (d) => appendFileSync(logFile, d));
+  if (stdoutFile) child.stdout.on('data', (d) => appendFileSync(stdoutFile, d));
   child.logFile = logFile;
   return child;
 }

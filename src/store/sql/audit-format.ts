@@ -82,27 +82,41 @@ export function toRecord(accountId: string, m: AuditEventMeta, json: string): Au
 /** The attributes a batch has lookup rows for (EventId goes through audit_event_ids). */
 export type BatchLookupKey = Exclude<AuditLookupKey, 'EventId'>;
 
-/** Each distinct (attribute, value) of the events, once: a batch's audit_batch_lookup rows. */
+/**
+ * Each distinct (attribute, value) of the events, once: a batch's audit_batch_lookup rows. One
+ * set of values per attribute (not one of joined "attribute, value" strings: building and
+ * hashing those was most of this function's cost), in the order the values first occur.
+ */
 export function lookupPairs(metas: readonly AuditEventMeta[]): Array<[BatchLookupKey, string]> {
-  const seen = new Set<string>();
-  const out: Array<[BatchLookupKey, string]> = [];
-  const add = (a: BatchLookupKey, v: string) => {
-    const k = `${a}\u0000${v}`;
-    if (seen.has(k)) return;
-    seen.add(k);
-    out.push([a, v]);
-  };
+  const names = new Set<string>();
+  const sources = new Set<string>();
+  const readOnly = new Set<string>();
+  const users = new Set<string>();
+  const keys = new Set<string>();
+  const types = new Set<string>();
+  const resources = new Set<string>();
   for (const m of metas) {
-    add('EventName', m[2]);
-    add('EventSource', m[3]);
-    add('ReadOnly', m[4] === 1 ? 'true' : 'false');
-    if (m[5] !== null) add('Username', m[5]);
-    if (m[6] !== null) add('AccessKeyId', m[6]);
-    for (const [type, name] of m[7]) {
-      add('ResourceType', type);
-      add('ResourceName', name);
+    names.add(m[2]);
+    sources.add(m[3]);
+    readOnly.add(m[4] === 1 ? 'true' : 'false');
+    if (m[5] !== null) users.add(m[5]);
+    if (m[6] !== null) keys.add(m[6]);
+    for (const r of m[7]) {
+      types.add(r[0]);
+      resources.add(r[1]);
     }
   }
+  const out: Array<[BatchLookupKey, string]> = [];
+  const put = (a: BatchLookupKey, values: Set<string>) => {
+    for (const v of values) out.push([a, v]);
+  };
+  put('EventName', names);
+  put('EventSource', sources);
+  put('ReadOnly', readOnly);
+  put('Username', users);
+  put('AccessKeyId', keys);
+  put('ResourceType', types);
+  put('ResourceName', resources);
   return out;
 }
 
