@@ -225,6 +225,55 @@ export function auditContract(open: OpenStore, durable?: () => Promise<DurableTa
         assert.deepEqual(await ids(s, { attribute: { key: 'ResourceType', value: 'AWS::IAM::Role' }, order: 'oldest-first' }), sorted.slice(3));
       }));
 
+    it('large appends (the audit journal\'s chunks) and small ones are found alike by every attribute, pruned alike', () =>
+      withStore(open, async (s) => {
+        // 300 events in one append (several batch rows, two accounts, a value unique to each
+        // event, values repeated across them), then a small append of the same kinds.
+        const big = Array.from({ length: 300 }, (_, i) =>
+          ev(10 + i, {
+            accountId: i % 5 === 0 ? ACCT2 : ACCT,
+            eventName: i % 2 ? 'AssumeRole' : 'GetRole',
+            username: `user${i % 4}`,
+            accessKeyId: `AKIAKEY${String(i % 3).padStart(13, '0')}`,
+            resources: [
+              { type: 'AWS::IAM::AccessKey', name: `ASIAUNIQUE${String(i).padStart(10, '0')}` },
+              { type: 'AWS::IAM::Role', name: `role${i % 7}` },
+            ],
+          }),
+        );
+        const small = Array.from({ length: 3 }, (_, i) => ev(400 + i, { eventName: 'AssumeRole', username: 'user1', resources: [{ type: 'AWS::IAM::Role', name: 'role3' }] }));
+        await s.audit.append(big);
+        await s.audit.append(small);
+        const all = [...big, ...small].filter((e) => e.accountId === ACCT);
+        const newest = (es: AuditRecord[]) => es.map((e) => e.eventId).reverse();
+        const where = (f: (e: AuditRecord) => boolean) => newest(all.filter(f));
+        assert.deepEqual(await ids(s, {}), newest(all));
+        assert.deepEqual(await ids(s, { attribute: { key: 'ResourceName', value: 'ASIAUNIQUE0000000017' } }), [big[17]!.eventId]);
+        assert.deepEqual(await ids(s, { attribute: { key: 'ResourceName', value: 'ASIAUNIQUE0000000015' } }), [], 'the other account\'s');
+        assert.deepEqual(await ids(s, { accountId: ACCT2, attribute: { key: 'ResourceName', value: 'ASIAUNIQUE0000000015' } }), [big[15]!.eventId]);
+        for (const i of [1, 64, 131, 299]) assert.deepEqual(await ids(s, { attribute: { key: 'ResourceName', value: `ASIAUNIQUE${String(i).padStart(10, '0')}` } }), [big[i]!.eventId], `event ${i}`);
+        assert.deepEqual(await ids(s, { attribute: { key: 'ResourceName', value: 'role3' } }), where((e) => e.resources.some((r) => r.name === 'role3')));
+        assert.deepEqual(await ids(s, { attribute: { key: 'EventName', value: 'AssumeRole' } }), where((e) => e.eventName === 'AssumeRole'));
+        assert.deepEqual(await ids(s, { attribute: { key: 'Username', value: 'user1' } }), where((e) => e.username === 'user1'));
+        assert.deepEqual(await ids(s, { attribute: { key: 'AccessKeyId', value: 'AKIAKEY0000000000002' } }), where((e) => e.accessKeyId === 'AKIAKEY0000000000002'));
+        assert.deepEqual(await ids(s, { attribute: { key: 'EventId', value: big[123]!.eventId } }), [big[123]!.eventId]);
+        // Paged, newest first, by a repeated value: every page continues where the last stopped.
+        const paged: string[] = [];
+        for (let after: AuditRecord | undefined; ; ) {
+          const page = await s.audit.lookup({ accountId: ACCT, limit: 17, attribute: { key: 'ResourceType', value: 'AWS::IAM::Role' }, ...(after && { after: { eventTime: after.eventTime, eventId: after.eventId } }) });
+          paged.push(...page.map((r) => r.eventId));
+          if (page.length < 17) break;
+          after = page.at(-1);
+        }
+        assert.deepEqual(paged, newest(all));
+        // Pruning the first 100 seconds' events removes them from every lookup.
+        await s.audit.prune(new Date(BASE + 110_000), 10_000);
+        const left = (f: (e: AuditRecord) => boolean) => where((e) => e.eventTime.getTime() >= BASE + 110_000 && f(e));
+        assert.deepEqual(await ids(s, {}), left(() => true));
+        assert.deepEqual(await ids(s, { attribute: { key: 'ResourceName', value: 'ASIAUNIQUE0000000017' } }), []);
+        assert.deepEqual(await ids(s, { attribute: { key: 'ResourceName', value: 'role3' } }), left((e) => e.resources.some((r) => r.name === 'role3')));
+      }));
+
     it('an append inside a transaction rolls back with it', () =>
       withStore(open, async (s) => {
         await s

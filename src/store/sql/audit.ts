@@ -9,6 +9,8 @@
  * (its distinct (attribute, value) pairs), and one upsert per distinct role/key used. Every
  * INDEX_EVERY appends, the pending batches are indexed together: one `audit_batch_lookup` row
  * (a posting list of batch ids) per distinct (account, attribute, value) of the whole group.
+ * An append of DIRECT_INDEX_MIN records or more (the SQLite audit journal's chunks) is a group
+ * by itself: its posting lists are written at once, without pending rows.
  * INSERT texts are compiled once and reused (multi-row in a few fixed sizes, or one row per
  * statement where the dialect says that is cheaper: SQLite).
  *
@@ -47,6 +49,15 @@ const INDEX_EVERY = 8;
  */
 const MAX_BATCH_EVENTS = 64;
 const INDEX_MAX = 256;
+/**
+ * Appends of at least this many records (the audit journal's chunks of 256) get their posting
+ * lists in their own transaction, without audit_pending: they are a group by themselves, and a
+ * pending row would be written, read back, parsed and deleted for nothing (its pairs list every
+ * distinct value of the batch: every value unique to an event, too). Smaller appends (a server
+ * without the journal writes a batch of the requests in flight, ~16 events) are grouped through
+ * audit_pending.
+ */
+const DIRECT_INDEX_MIN = MAX_BATCH_EVENTS;
 /** Batch rows per posting list at most (a lookup reads a list's batches together). */
 const GROUP_BATCHES = 16;
 
@@ -122,9 +133,21 @@ function batchRows(accountId: string, records: AuditRecord[], metas: AuditEventM
       records.map((r) => r.json),
     ),
   };
-  const pending: AuditPendingTable = { batch_id: batchId, account_id: accountId, min_time: minTime, max_time: maxTime, pairs: JSON.stringify(lookupPairs(metas)) };
+  const pending: Indexable = { batch_id: batchId, account_id: accountId, min_time: minTime, max_time: maxTime, pairs: lookupPairs(metas) };
   return { batch, pending };
 }
+
+/** A batch to write posting lists for: an audit_pending row with its pairs parsed. */
+interface Indexable {
+  batch_id: string;
+  account_id: string;
+  min_time: string;
+  max_time: string;
+  pairs: Array<[string, string]>;
+}
+
+const pendingRow = (b: Indexable): AuditPendingTable => ({ batch_id: b.batch_id, account_id: b.account_id, min_time: b.min_time, max_time: b.max_time, pairs: JSON.stringify(b.pairs) });
+const byBatchId = (a: { batch_id: string }, b: { batch_id: string }): number => (a.batch_id < b.batch_id ? -1 : a.batch_id > b.batch_id ? 1 : 0);
 
 const cmp = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
 /** The order of audit_batch_lookup's key: (account_id, attribute, value, max_time, group_id). */
@@ -185,7 +208,7 @@ export function auditRepo(ctx: SqlContext): AuditRepo {
     }
     const batches: AuditBatchesTable[] = [];
     const ids: AuditEventIdsTable[] = [];
-    const pending: AuditPendingTable[] = [];
+    const pending: Indexable[] = [];
     for (const [accountId, all] of byAccount) for (let at = 0; at < all.length; at += MAX_BATCH_EVENTS) {
       const recs = all.slice(at, at + MAX_BATCH_EVENTS);
       const metas = recs.map(eventMeta);
@@ -198,13 +221,30 @@ export function auditRepo(ctx: SqlContext): AuditRepo {
     }
     await insertRows(db, 'audit_batches', BATCH_COLUMNS, batches);
     await insertRows(db, 'audit_event_ids', EVENT_ID_COLUMNS, ids);
-    await insertRows(db, 'audit_pending', PENDING_COLUMNS, pending);
     await insertRows(db, 'audit_last_used', LAST_USED_COLUMNS, latestUses(records));
+    if (records.length >= DIRECT_INDEX_MIN) {
+      // Large enough to be a group of its own (the audit journal's chunks): its posting lists
+      // now, without the round trip through audit_pending.
+      await insertPostingLists(db, pending);
+      return;
+    }
+    await insertRows(db, 'audit_pending', PENDING_COLUMNS, pending.map(pendingRow));
     appendsSinceIndex += 1;
     if (appendsSinceIndex >= INDEX_EVERY) {
       appendsSinceIndex = 0;
       await indexPending(db);
     }
+  }
+
+  /** The posting lists of these batches, GROUP_BATCHES per group, in batch id order. */
+  async function insertPostingLists(db: Kysely<Database>, batches: Indexable[]): Promise<void> {
+    batches.sort(byBatchId);
+    const rows: AuditBatchLookupTable[] = [];
+    for (let at = 0; at < batches.length; at += GROUP_BATCHES) rows.push(...postingLists(batches.slice(at, at + GROUP_BATCHES)));
+    // In key order: consecutive inserts land on the same index pages (unique values, such as the
+    // key an AssumeRole issued, would otherwise each touch a page of their own).
+    rows.sort(byLookupKey);
+    await insertRows(db, 'audit_batch_lookup', LOOKUP_COLUMNS, rows);
   }
 
   let appendsSinceIndex = 0;
@@ -218,22 +258,16 @@ export function auditRepo(ctx: SqlContext): AuditRepo {
     let pick = db.selectFrom('audit_pending').select('batch_id').orderBy('batch_id').limit(INDEX_MAX);
     if (ctx.dialect.skipLocked) pick = pick.forUpdate().skipLocked();
     const taken = await db.deleteFrom('audit_pending').where('batch_id', 'in', pick).returning(['batch_id', 'account_id', 'min_time', 'max_time', 'pairs']).execute();
-    taken.sort((a, b) => (a.batch_id < b.batch_id ? -1 : a.batch_id > b.batch_id ? 1 : 0));
-    const rows: AuditBatchLookupTable[] = [];
-    for (let at = 0; at < taken.length; at += GROUP_BATCHES) rows.push(...postingLists(taken.slice(at, at + GROUP_BATCHES)));
-    // In key order: consecutive inserts land on the same index pages (unique values, such as the
-    // key an AssumeRole issued, would otherwise each touch a page of their own).
-    rows.sort(byLookupKey);
-    await insertRows(db, 'audit_batch_lookup', LOOKUP_COLUMNS, rows);
+    await insertPostingLists(db, taken.map((t) => ({ ...t, pairs: JSON.parse(t.pairs) as Array<[string, string]> })));
   }
 
   /** One posting list per (account, attribute, value) of a group of batches. */
-  function postingLists(taken: Array<{ batch_id: string; account_id: string; min_time: string; max_time: string; pairs: string }>): AuditBatchLookupTable[] {
+  function postingLists(taken: Indexable[]): AuditBatchLookupTable[] {
     // The group is named after its smallest batch id (each batch is indexed once: no two groups share a name).
     const groupId = taken[0]!.batch_id;
     const lists = new Map<string, { account_id: string; attribute: string; value: string; max: string; min: string; ids: string[] }>();
     for (const p of taken) {
-      for (const [attribute, value] of JSON.parse(p.pairs) as Array<[string, string]>) {
+      for (const [attribute, value] of p.pairs) {
         const k = `${p.account_id}\u0000${attribute}\u0000${value}`;
         const l = lists.get(k);
         if (!l) lists.set(k, { account_id: p.account_id, attribute, value, max: p.max_time, min: p.min_time, ids: [p.batch_id] });
@@ -472,7 +506,7 @@ export function auditRepo(ctx: SqlContext): AuditRepo {
             .where('batch_id', '=', row.batch_id)
             .execute();
           // Not indexed yet: index what is left when the time comes.
-          await db.updateTable('audit_pending').set({ min_time: rewritten.pending.min_time, max_time: rewritten.pending.max_time, pairs: rewritten.pending.pairs }).where('batch_id', '=', row.batch_id).execute();
+          await db.updateTable('audit_pending').set({ min_time: rewritten.pending.min_time, max_time: rewritten.pending.max_time, pairs: JSON.stringify(rewritten.pending.pairs) }).where('batch_id', '=', row.batch_id).execute();
         }
         const ids = hits.map((h) => h.id);
         for (let i = 0; i < ids.length; i += DELETE_CHUNK) {
