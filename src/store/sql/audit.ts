@@ -258,7 +258,7 @@ export function auditRepo(ctx: SqlContext): AuditRepo {
     let pick = db.selectFrom('audit_pending').select('batch_id').orderBy('batch_id').limit(INDEX_MAX);
     if (ctx.dialect.skipLocked) pick = pick.forUpdate().skipLocked();
     const taken = await db.deleteFrom('audit_pending').where('batch_id', 'in', pick).returning(['batch_id', 'account_id', 'min_time', 'max_time', 'pairs']).execute();
-    await insertPostingLists(db, taken.map((t) => ({ ...t, pairs: JSON.parse(t.pairs) as Array<[string, string]> })));
+    await insertPostingLists(db, taken.map((t) => ({ batch_id: t.batch_id, account_id: t.account_id, min_time: t.min_time, max_time: t.max_time, pairs: JSON.parse(t.pairs) as Array<[string, string]> })));
   }
 
   /** One posting list per (account, attribute, value) of a group of batches. */
