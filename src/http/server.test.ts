@@ -88,3 +88,78 @@ test('an oversized body is refused with 413 and never reaches the handler', asyn
     await l.close();
   }
 });
+
+test('a client that keeps sending on its kept-alive connection does not hold the server open: its answers after close() say Connection: close', { timeout: 15_000 }, async () => {
+  let entered: (() => void) | undefined;
+  const l = await listen(
+    async () => {
+      entered?.();
+      await new Promise((r) => setTimeout(r, 20));
+      return { status: 200, headers: {}, body: 'ok' };
+    },
+    '127.0.0.1',
+    0,
+    () => {},
+  );
+  const agent = new Agent({ keepAlive: true, maxSockets: 1 });
+  let answered = 0;
+  const connectionHeaders: unknown[] = [];
+  let ended: unknown;
+  const client = (async () => {
+    for (;;) {
+      try {
+        const a = await post(l.url, '/', 'x', agent);
+        answered++;
+        connectionHeaders.push(a.headers.connection);
+      } catch (e) {
+        ended = e; // the server is gone: refused
+        return;
+      }
+    }
+  })();
+  try {
+    while (answered < 3) await new Promise((r) => setTimeout(r, 5));
+    // Close while a request is in flight on the connection (without the fix, node keeps the
+    // connection after answering it, the client sends again, and close() never finishes).
+    await new Promise<void>((r) => (entered = r));
+    const t0 = Date.now();
+    await l.close();
+    const took = Date.now() - t0;
+    assert.ok(took < 2000, `close() took ${took} ms`);
+    await client;
+    assert.equal((ended as NodeJS.ErrnoException).code, 'ECONNREFUSED');
+    assert.equal(connectionHeaders[0], 'keep-alive');
+    assert.equal(connectionHeaders.at(-1), 'close', 'the answer in flight at close() ends the connection');
+  } finally {
+    agent.destroy();
+  }
+});
+
+test('an idle kept-alive connection stays open longer than node\'s 5 s default', { timeout: 15_000 }, async () => {
+  const l = await listen(async () => ({ status: 200, headers: {}, body: 'ok' }), '127.0.0.1', 0, () => {});
+  const agent = new Agent({ keepAlive: true, maxSockets: 1 });
+  try {
+    const sockets = new Set<unknown>();
+    const first = new Promise<void>((resolve, reject) => {
+      const req = httpRequest(`${l.url}/`, { method: 'POST', agent }, (res) => {
+        sockets.add(res.socket);
+        res.resume();
+        res.on('end', resolve);
+      });
+      req.on('error', reject);
+      req.end('x');
+    });
+    await first;
+    const [socket] = [...sockets] as Array<import('node:net').Socket>;
+    let closedAt: number | undefined;
+    socket!.once('close', () => (closedAt = Date.now()));
+    await new Promise((r) => setTimeout(r, 6000));
+    assert.equal(closedAt, undefined, 'the server closed the idle connection');
+    // And it is reused.
+    const again = await post(l.url, '/', 'y', agent);
+    assert.equal(again.status, 200);
+  } finally {
+    agent.destroy();
+    await l.close();
+  }
+});

@@ -1,7 +1,8 @@
 /**
  * The HTTP listener: reads each request whole (raw headers kept in order for SigV4), hands it to
- * the gateway, writes the answer. Graceful shutdown closes idle keep-alive sockets and waits for
- * in-flight requests.
+ * the gateway, writes the answer. Graceful shutdown closes idle keep-alive sockets, answers the
+ * requests in flight with `Connection: close` (so a client that keeps sending on its connection
+ * cannot hold the server open), and after CLOSE_GRACE_MS closes whatever is left.
  */
 import * as crypto from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
@@ -37,6 +38,15 @@ const bodySha256Hex: (b: Buffer) => string =
   typeof crypto.hash === 'function' ? (b) => (b.length === 0 ? EMPTY_SHA256_HEX : crypto.hash('sha256', b, 'hex')) : (b) => crypto.createHash('sha256').update(b).digest('hex');
 
 export const MAX_BODY_BYTES = 1024 * 1024; // AWS query APIs cap requests well below this
+/**
+ * How long an idle kept-alive connection stays open. Node's default (5 s) races clients that
+ * keep connections for reuse with no idle limit of their own (the AWS SDKs' agents): a request
+ * sent on a connection the server is closing fails with ECONNRESET, which SDKs retry and
+ * single-attempt clients report. Under node's headersTimeout (60 s).
+ */
+export const KEEP_ALIVE_MS = 55_000;
+/** After close(), how long requests in flight get to finish before their connections are closed. */
+export const CLOSE_GRACE_MS = 10_000;
 
 function headerPairs(raw: string[]): Array<[string, string]> {
   const out: Array<[string, string]> = [];
@@ -44,7 +54,7 @@ function headerPairs(raw: string[]): Array<[string, string]> {
   return out;
 }
 
-function send(res: ServerResponse, r: HttpResponse): void {
+function send(res: ServerResponse, r: HttpResponse, closing: boolean): void {
   // A string body goes out in the same write as the headers (node joins them); a Buffer would
   // cost a second write (writev) per response.
   const length = typeof r.body === 'string' ? Buffer.byteLength(r.body, 'utf8') : r.body.length;
@@ -52,6 +62,8 @@ function send(res: ServerResponse, r: HttpResponse): void {
   const headers: Record<string, string> = {};
   for (const k in r.headers) if (k.toLowerCase() !== 'content-length') headers[k] = r.headers[k] as string;
   headers['content-length'] = String(length);
+  // Shutting down: node closes the connection after this answer instead of keeping it.
+  if (closing) headers['connection'] = 'close';
   res.writeHead(r.status, headers);
   res.end(r.body);
 }
@@ -69,6 +81,7 @@ export function listen(handler: Handler, host: string, port: number, onError: (e
   // and writes: the pipeline's code and data stay warm in the CPU's caches from one request to
   // the next, which is worth more than the microseconds a request waits (docs/benchmarks.md).
   let queue: Array<{ request: HttpRequest; res: ServerResponse }> = [];
+  let closing = false;
   const drain = (): void => {
     const batch = queue;
     queue = [];
@@ -80,10 +93,10 @@ export function listen(handler: Handler, host: string, port: number, onError: (e
         answer = Promise.reject(e); // one handler's bug must not cost the rest of the batch their answers
       }
       answer.then(
-        (r) => send(res, r),
+        (r) => send(res, r, closing),
         (e: unknown) => {
           onError(e);
-          if (!res.headersSent) send(res, { status: 500, headers: { 'content-type': 'text/plain' }, body: 'Internal Server Error' });
+          if (!res.headersSent) send(res, { status: 500, headers: { 'content-type': 'text/plain' }, body: 'Internal Server Error' }, closing);
         },
       );
     }
@@ -99,7 +112,7 @@ export function listen(handler: Handler, host: string, port: number, onError: (e
     });
     req.on('end', () => {
       if (tooBig) {
-        send(res, { status: 413, headers: { 'content-type': 'text/plain' }, body: 'Request Entity Too Large' });
+        send(res, { status: 413, headers: { 'content-type': 'text/plain' }, body: 'Request Entity Too Large' }, closing);
         return;
       }
       const body = chunks.length === 1 ? (chunks[0] as Buffer) : Buffer.concat(chunks);
@@ -120,6 +133,7 @@ export function listen(handler: Handler, host: string, port: number, onError: (e
     });
     req.on('error', onError);
   });
+  server.keepAliveTimeout = KEEP_ALIVE_MS;
   return new Promise((resolve, reject) => {
     server.once('error', reject);
     server.listen(port, host, () => {
@@ -132,7 +146,13 @@ export function listen(handler: Handler, host: string, port: number, onError: (e
         url: `http://${h}:${addr.port}`,
         close: () =>
           new Promise<void>((done) => {
-            server.close(() => done());
+            closing = true;
+            const force = setTimeout(() => server.closeAllConnections(), CLOSE_GRACE_MS);
+            force.unref();
+            server.close(() => {
+              clearTimeout(force);
+              done();
+            });
             server.closeIdleConnections();
           }),
       });
