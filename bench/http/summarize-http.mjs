@@ -1,7 +1,8 @@
 // Markdown summary of an HTTP benchmark run: per (target, case, connections) the medians over
 // rounds; ratios computed within each round (both sides measured minutes apart at most), then the
-// median of the per-round ratios. Load runs with non-2xx answers or socket errors are invalid:
-// shown, counted, and left out of every ratio.
+// median of the per-round ratios, each round's shown too; rounds where the floor ran below 75 % of
+// its best round are named (a throttled floor makes Rolecall look faster against it). Load runs
+// with non-2xx answers or socket errors are invalid: shown, counted, and left out of every ratio.
 // usage: node bench/http/summarize-http.mjs [bench/results/http.jsonl] [--run=RUN_ID]   (default: the last run)
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
@@ -98,14 +99,14 @@ export function summarizeHttp(rows, meta = {}) {
       const fy = field === 'cpu' ? y?.rps_per_cpu_s : y?.wrk.rps;
       return fx && fy ? fx / fy : undefined;
     }).filter((v) => v !== undefined);
-    return { value: median(per), n: per.length };
+    return { value: median(per), n: per.length, per };
   };
   out.push('');
   out.push('Ratios of req/s, computed within each round, median over rounds (req/s on the wall clock; "CPU basis": requests per CPU-second of each server process):');
   out.push('');
   const hdr = conns.map((c) => `c=${c} | c=${c}, CPU basis`).join(' | ');
-  out.push(`| ratio | ${hdr} | target |`);
-  out.push(`|---|${conns.map(() => '---:|---:').join('|')}|---|`);
+  out.push(`| ratio | ${hdr} | target | per round (c=${conns[0]}) |`);
+  out.push(`|---|${conns.map(() => '---:|---:').join('|')}|---|---|`);
   const verdicts = [];
   for (const [a, b, kase, min, what] of HTTP_TARGETS) {
     const cells = conns.map((c) => {
@@ -117,22 +118,35 @@ export function summarizeHttp(rows, meta = {}) {
       const nNote = w.n && w.n < rounds.length ? ` (${w.n}/${rounds.length} rounds)` : '';
       return `${fr(w.value)}${mark}${nNote} | ${fr(p.value)}${Number.isNaN(p.value) ? '' : p.value >= min ? ' ✓' : ' ✗'}`;
     });
-    out.push(`| ${TARGET_TEXT[a]} / ${TARGET_TEXT[b]}: ${what} | ${cells.join(' | ')} | ≥ ${min}× |`);
+    out.push(`| ${TARGET_TEXT[a]} / ${TARGET_TEXT[b]}: ${what} | ${cells.join(' | ')} | ≥ ${min}× | ${ratio(a, b, kase, conns[0], 'wall').per.map(fr).join(', ')} |`);
   }
   for (const [a, b, kase, what] of REFERENCE) {
     const cells = conns.map((c) => `${fr(ratio(a, b, kase, c, 'wall').value)} | ${fr(ratio(a, b, kase, c, 'cpu').value)}`);
-    out.push(`| ${TARGET_TEXT[a]} / ${TARGET_TEXT[b]}: ${CASE_TEXT[kase]}, ${what} | ${cells.join(' | ')} | (reference) |`);
+    out.push(`| ${TARGET_TEXT[a]} / ${TARGET_TEXT[b]}: ${CASE_TEXT[kase]}, ${what} | ${cells.join(' | ')} | (reference) | |`);
   }
   const cells = conns.map((c) => {
     const x = (f) => median(rounds.map((rd) => { const s = get(rd, 'rolecall', 'GetCallerIdentity+session', c); const l = get(rd, 'rolecall', 'GetCallerIdentity', c); const fs = f === 'cpu' ? s?.rps_per_cpu_s : s?.wrk.rps; const fl = f === 'cpu' ? l?.rps_per_cpu_s : l?.wrk.rps; return fs && fl ? fs / fl : undefined; }));
     return `${fr(x('wall'))} | ${fr(x('cpu'))}`;
   });
-  out.push(`| Rolecall session GetCallerIdentity / Rolecall long-term GetCallerIdentity | ${cells.join(' | ')} | (reference) |`);
+  out.push(`| Rolecall session GetCallerIdentity / Rolecall long-term GetCallerIdentity | ${cells.join(' | ')} | (reference) | |`);
   out.push('');
+  // A ratio against the floor is only as good as the floor's round: a host that throttles the
+  // floor in one round (it happens on shared machines) makes everything look faster against it.
+  const slowFloor = [];
+  for (const kase of [...new Set(runs.filter((r) => r.target === 'floor').map((r) => r.case))]) {
+    const per = rounds.map((rd) => [rd, get(rd, 'floor', kase, conns[0])?.wrk.rps]).filter(([, v]) => v !== undefined);
+    const best = Math.max(...per.map(([, v]) => v));
+    for (const [rd, v] of per) if (v < 0.75 * best) slowFloor.push(`r${rd} ${CASE_TEXT[kase]} ${fmt(v)} (best round ${fmt(best)})`);
+  }
+  if (slowFloor.length > 0) {
+    out.push(`**The floor ran below 75 % of its best round** in: ${slowFloor.join('; ')}. Ratios against the floor in those rounds overstate Rolecall; read the per-round column.`);
+    out.push('');
+  }
   const known = verdicts.filter((v) => v.ok !== undefined);
   const met = known.filter((v) => v.ok).length;
   out.push(`Targets (c=${conns[0]}, wall clock): ${met} of ${HTTP_TARGETS.length} met${known.length < HTTP_TARGETS.length ? ` (${HTTP_TARGETS.length - known.length} not measured)` : ''}.` +
-    (verdicts.some((v) => v.ok === false) ? ' Missed: ' + verdicts.filter((v) => v.ok === false).map((v) => `${v.what} ${fr(v.value)} < ${v.min}× (CPU basis ${fr(v.cpu)})`).join('; ') + '.' : ''));
+    (verdicts.some((v) => v.ok === false) ? ' Missed: ' + verdicts.filter((v) => v.ok === false).map((v) => `${v.what} ${fr(v.value)} < ${v.min}× (CPU basis ${fr(v.cpu)})`).join('; ') + '.' : '') +
+    (slowFloor.length > 0 ? ' Some rounds had a slowed floor (above): the ratios against it are not to be trusted from this run.' : ''));
   return out.join('\n');
 }
 
