@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { TimeOrderedIds } from './ids.js';
+import { MillisecondCounter, TimeOrderedIds } from './ids.js';
 import type { Random } from './random.js';
 import { cryptoRandom } from './random.js';
 
@@ -44,5 +44,17 @@ describe('TimeOrderedIds', () => {
     assert.equal(low.next('ASIA', 1000).slice(-7), '2222223');
     // A new millisecond (or a clock that went back) draws a new seed.
     assert.equal(low.next('ASIA', 999).slice(-7), '2222222');
+  });
+});
+
+describe('MillisecondCounter', () => {
+  it('counts up from a seed within a millisecond, and starts from a new seed in a new one or past its maximum', () => {
+    let seeds = 0;
+    const c = new MillisecondCounter<number>(4, (base) => base + seeds++);
+    assert.deepEqual([c.next(7, 1), c.next(7, 1), c.next(7, 1), c.next(7, 1)], [1, 2, 3, 4]);
+    assert.equal(c.next(7, 1), 2, 'past the maximum: a new seed');
+    assert.equal(c.next(8, 0), 2, 'a new millisecond: a new seed');
+    assert.equal(c.next(7, 0), 3, 'an earlier millisecond is a new one too');
+    assert.equal(seeds, 4);
   });
 });

@@ -23,35 +23,53 @@ export function newId(random: Random, prefix: IdPrefix): string {
 }
 
 /**
+ * A counter per millisecond, the scheme of RFC 9562 §6.2, method 1: in each new millisecond it
+ * starts at a seed drawn from `source` (a random value well below `max`), then counts up, so the
+ * ids made from it in one process only grow; past `max` it starts from a new seed. The time-ordered
+ * ids below and the audit event ids (src/audit/ids.ts) are made with it.
+ */
+export class MillisecondCounter<S> {
+  #lastMs = -1;
+  #value = 0;
+  constructor(
+    private readonly max: number,
+    private readonly seed: (source: S) => number,
+  ) {}
+
+  next(ms: number, source: S): number {
+    if (ms !== this.#lastMs || this.#value >= this.max) {
+      this.#lastMs = ms;
+      this.#value = this.seed(source);
+    } else {
+      this.#value++;
+    }
+    return this.#value;
+  }
+}
+
+/**
  * Ids whose 16 characters sort by the time they were made: 9 base32 characters (45 bits, with the
- * digits in code order: '2' is 0, 'Z' is 31, so text order is numeric order) of
- * Unix milliseconds, then 7 (35 bits) of a counter that starts at a random value below 2^34 in
- * each new millisecond and counts up within it (the scheme of RFC 9562 §6.2, method 1, as the
- * audit event ids: src/audit/ids.ts). For temporary access keys (ASIA...): every AssumeRole
- * event lists the key it issued as a resource, and a unique value at a random place in the
- * audit trail's lookup index dirtied a page of its own per event, half of what indexing an
- * AssumeRole event cost; keys made in time order append at the index's edge instead
- * (docs/benchmarks.md). The id is not a secret (the secret access key is), and the time it
- * holds is the one the credentials' Expiration already tells; its 35 low bits keep ids made in
- * the same millisecond by other processes apart as 80 random bits would not need to.
- * 45 bits of milliseconds last until the year 3084.
+ * digits in code order: '2' is 0, 'Z' is 31, so text order is numeric order) of Unix
+ * milliseconds, then 7 (35 bits) of a MillisecondCounter seeded below 2^34. For temporary access
+ * keys (ASIA...): every AssumeRole event lists the key it issued as a resource, and a unique
+ * value at a random place in the audit trail's lookup index dirtied a page of its own per event,
+ * a third of what indexing an AssumeRole event cost; keys made in time order append at the
+ * index's edge instead (docs/audit.md). The id is not a secret (the secret access key is), and
+ * the time it holds is the one the credentials' Expiration already tells. Two processes making
+ * ids in the same millisecond meet only if their random seeds (34 bits) come within the number
+ * of ids they make in it. 45 bits of milliseconds last until the year 3084.
  */
 export class TimeOrderedIds {
-  #lastMs = -1;
-  #counter = 0;
+  readonly #counter = new MillisecondCounter<Random>(COUNTER_MAX, (random) => {
+    const b = random.bytes(5);
+    // 34 random bits: the low 2 of byte 0, then 32.
+    return ((b[0] as number) & 0x03) * 2 ** 32 + b.readUInt32BE(1);
+  });
   constructor(private readonly random: Random) {}
 
   next(prefix: IdPrefix, nowMs: number): string {
     const ms = Math.max(0, Math.floor(nowMs));
-    if (ms !== this.#lastMs || this.#counter >= COUNTER_MAX) {
-      this.#lastMs = ms;
-      const b = this.random.bytes(5);
-      // 34 random bits: the low 2 of byte 0, then 32.
-      this.#counter = ((b[0] as number) & 0x03) * 2 ** 32 + b.readUInt32BE(1);
-    } else {
-      this.#counter++;
-    }
-    return prefix + base32Digits(ms, 9) + base32Digits(this.#counter, 7);
+    return prefix + base32Digits(ms, 9) + base32Digits(this.#counter.next(ms, this.random), 7);
   }
 }
 
