@@ -83,9 +83,10 @@ export function toRecord(accountId: string, m: AuditEventMeta, json: string): Au
 export type BatchLookupKey = Exclude<AuditLookupKey, 'EventId'>;
 
 /**
- * Each distinct (attribute, value) of the events, once: a batch's audit_batch_lookup rows. One
- * set of values per attribute (not one of joined "attribute, value" strings: building and
- * hashing those was most of this function's cost), in the order the values first occur.
+ * Each distinct (attribute, value) of the events, once: a batch's audit_batch_lookup rows,
+ * attribute by attribute, each attribute's values in the order they first occur. One set of
+ * values per attribute, not one set of joined "attribute, value" strings, which built and hashed
+ * a new string for every value of every event.
  */
 export function lookupPairs(metas: readonly AuditEventMeta[]): Array<[BatchLookupKey, string]> {
   const names = new Set<string>();
