@@ -285,6 +285,25 @@ describe('DurationSeconds and role chaining', () => {
     const stranger = await sessionClients(s, await u.sts.call('AssumeRole', { RoleArn: role.arn, RoleSessionName: 'stranger' }));
     await expectError(stranger.sts.call('AssumeRole', { RoleArn: hop2.arn, RoleSessionName: 'xs' }), { name: 'AccessDenied', status: 403, message: assumeDenied(stsArn('two-hours', 'stranger'), hop2.arn) });
   });
+
+  it("GetSessionToken credentials assuming a role are limited to one hour too (the AWS CLI's MFA users)", async () => {
+    // AWS Knowledge Center, "Can I increase the IAM role chaining session duration limit?": the
+    // temporary credentials of GetSessionToken used to assume a role "are limited to one hour",
+    // with the chaining error; the role session itself is the user's (no chain hop).
+    const gst = await u.sts.call('GetSessionToken', { DurationSeconds: 7200 });
+    const viaSession = await sessionClients(s, gst);
+    await expectError(viaSession.sts.call('AssumeRole', { RoleArn: role.arn, RoleSessionName: 'gst', DurationSeconds: 3601 }), {
+      name: 'ValidationError',
+      status: 400,
+      message: 'The requested DurationSeconds exceeds the 1 hour session limit for roles assumed by role chaining.',
+    });
+    const out = await viaSession.sts.call('AssumeRole', { RoleArn: role.arn, RoleSessionName: 'gst', DurationSeconds: 3600 });
+    assert.equal(Math.round((out.Credentials.Expiration.getTime() - s.clock.now().getTime()) / 1000), 3600);
+    assert.equal(out.AssumedRoleUser.Arn, stsArn('two-hours', 'gst'));
+    // The user's long-term key still gets the role's maximum.
+    const direct = await u.sts.call('AssumeRole', { RoleArn: role.arn, RoleSessionName: 'direct', DurationSeconds: 7200 });
+    assert.equal(Math.round((direct.Credentials.Expiration.getTime() - s.clock.now().getTime()) / 1000), 7200);
+  });
 });
 
 describe('session policies', () => {
@@ -373,6 +392,24 @@ describe('session tags', () => {
     const c = await sessionClients(s, second);
     assert.equal((await c.iam.call('GetRole', { RoleName: 'tag-hop-2' })).Role.RoleName, 'tag-hop-2', 'team=red came through');
     await expectError(c.iam.call('ListRoles', {}), { name: 'AccessDenied', status: 403, message: identityDenied(stsArn('tag-hop-2', 'two'), 'iam:ListRoles', '*') });
+  });
+
+  it("a transitive tag replaces the next role's tag of the same key in any case, as aws:ResourceTag", async () => {
+    const hop1 = await a.role('case-hop-1', trust(u.arn, { actions: ['sts:AssumeRole', 'sts:TagSession'] }));
+    // The role says Department=Marketing; the session carries department=engineering, transitive.
+    const byDept = (dept: string, name: string) =>
+      a.role(name, trust(hop1.arn, { condition: { StringEquals: { 'aws:ResourceTag/Department': dept } } }), { tags: [{ Key: 'Department', Value: 'Marketing' }] });
+    const wantsEngineering = await byDept('engineering', 'case-hop-eng');
+    const wantsMarketing = await byDept('Marketing', 'case-hop-mkt');
+    const first = await sessionClients(s, await u.sts.call('AssumeRole', { RoleArn: hop1.arn, RoleSessionName: 'one', Tags: [{ Key: 'department', Value: 'engineering' }], TransitiveTagKeys: ['department'] }));
+    const out = await first.sts.call('AssumeRole', { RoleArn: wantsEngineering.arn, RoleSessionName: 'two' });
+    assert.equal(out.AssumedRoleUser.Arn, stsArn('case-hop-eng', 'two'));
+    await expectError(first.sts.call('AssumeRole', { RoleArn: wantsMarketing.arn, RoleSessionName: 'two' }), { name: 'AccessDenied', status: 403, message: assumeDenied(stsArn('case-hop-1', 'one'), wantsMarketing.arn) });
+    // Without the transitive tag, the role's own value is what the trust policy sees.
+    await u.sts.call('AssumeRole', { RoleArn: hop1.arn, RoleSessionName: 'plain' }).then(async (plain) => {
+      const c = await sessionClients(s, plain);
+      assert.equal((await c.sts.call('AssumeRole', { RoleArn: wantsMarketing.arn, RoleSessionName: 'three' })).AssumedRoleUser.Arn, stsArn('case-hop-mkt', 'three'));
+    });
   });
 });
 

@@ -15,6 +15,8 @@ import { packedPolicySizePercent } from '../../tokens/packed-size.js';
 import { authorizeOnRole, findRoleByArn, issueRoleSession, roleTagContext, trustPolicyOf } from './role-trust.js';
 import { resolveSessionTags } from './session-tags.js';
 
+const RESOURCE_TAG = 'aws:ResourceTag/';
+
 export interface AssumeRoleInput {
   RoleArn: string;
   RoleSessionName: string;
@@ -105,8 +107,17 @@ export const assumeRole = defineOperation<AssumeRoleInput, Record<string, unknow
       context['aws:MultiFactorAuthAge'] = '0';
     }
     roleTagContext(role, context);
-    // Transitive tags of the caller replace matching role tags as ResourceTag values.
-    if (parent) for (const t of parent.tags) if (parent.transitiveTagKeys.some((k) => k.toLowerCase() === t.Key.toLowerCase())) context[`aws:ResourceTag/${t.Key}`] = t.Value;
+    // Transitive tags of the caller replace matching role tags as ResourceTag values. Tag keys
+    // are case-insensitive: a role tag `Department` is replaced by a transitive `department`,
+    // not left beside it (where a condition on either spelling could still read the role's).
+    if (parent) {
+      for (const t of parent.tags) {
+        const key = t.Key.toLowerCase();
+        if (!parent.transitiveTagKeys.some((k) => k.toLowerCase() === key)) continue;
+        for (const name of Object.keys(context)) if (name.startsWith(RESOURCE_TAG) && name.slice(RESOURCE_TAG.length).toLowerCase() === key) delete context[name];
+        context[`${RESOURCE_TAG}${t.Key}`] = t.Value;
+      }
+    }
     if (input.Tags && input.Tags.length) {
       context['aws:TagKeys'] = input.Tags.map((t) => t.Key);
       for (const t of input.Tags) context[`aws:RequestTag/${t.Key}`] = t.Value;
@@ -126,9 +137,12 @@ export const assumeRole = defineOperation<AssumeRoleInput, Record<string, unknow
     // and control actions taken with assumed roles").
     if (sourceIdentity !== undefined && caller.kind === 'assumed-role') await authorize('sts:SetSourceIdentity', true);
 
-    // Duration: the role's maximum, and one hour when chaining.
+    // Duration: the role's maximum, and one hour when chaining. AWS counts a user's
+    // GetSessionToken credentials as chaining here too (AWS Knowledge Center, "Can I increase the
+    // IAM role chaining session duration limit?": the AWS CLI's MFA users "use temporary
+    // credentials to assume another role ... limited to one hour").
     const duration = input.DurationSeconds ?? 3600;
-    const chained = caller.kind === 'assumed-role';
+    const chained = caller.kind === 'assumed-role' || (caller.kind === 'user' && caller.session !== undefined);
     if (chained && duration > CHAINED_MAX_SECONDS) {
       throw new AwsError('ValidationError', 'The requested DurationSeconds exceeds the 1 hour session limit for roles assumed by role chaining.');
     }
