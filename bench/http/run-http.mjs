@@ -108,7 +108,9 @@ function treeSched(pid, withChildren = true) {
     for (const t of tasks) {
       try {
         const [run, wait] = readFileSync(`/proc/${p}/task/${t}/schedstat`, 'utf8').split(' ').map(Number);
-        threads.set(`${p}/${t}`, { run, wait });
+        let name = '?';
+        try { name = readFileSync(`/proc/${p}/task/${t}/comm`, 'utf8').trim(); } catch { /* gone */ }
+        threads.set(`${p}/${t}`, { run, wait, name: t === String(p) ? 'main' : name });
       } catch { /* gone */ }
     }
   }
@@ -127,6 +129,20 @@ function busiestThread(a, b, seconds) {
     if (!best || run > best.run) best = { run, wait: y.wait - x.wait };
   }
   return best && seconds > 0 ? { on_cpu: Number((best.run / 1e9 / seconds).toFixed(2)), runq_wait: Number((best.wait / 1e9 / seconds).toFixed(2)) } : undefined;
+}
+/**
+ * Each thread's share of the window on a CPU: each process's main thread as "main", the others
+ * summed by name (node's helper threads, V8's GC and compiler threads and worker_threads all
+ * carry the process's name), busiest first: where a server's CPU went besides its event loop.
+ */
+function threadShares(a, b, seconds) {
+  const by = new Map();
+  for (const [k, y] of b) {
+    const x = a.get(k);
+    const run = y.run - (x?.run ?? 0);
+    if (run > 0) by.set(y.name, (by.get(y.name) ?? 0) + run);
+  }
+  return Object.fromEntries([...by].sort((p, q) => q[1] - p[1]).filter(([, run]) => run / 1e9 / seconds >= 0.005).map(([n, run]) => [n, Number((run / 1e9 / seconds).toFixed(3))]));
 }
 /** Busy time (s) of each CPU so far, from /proc/stat (everything but idle and iowait). */
 function cpuBusy() {
@@ -448,6 +464,8 @@ async function measure({ round, target, server, port, kase, creds }) {
       // per-connection threads), pinned to the same core
       runq_wait_share: busiestThread(sch0, sch1, wall)?.runq_wait ?? null,
       busiest_thread_on_cpu_share: busiestThread(sch0, sch1, wall)?.on_cpu ?? null,
+      // every thread's share, by name (see threadShares)
+      thread_shares: threadShares(sch0, sch1, wall),
       ...wrkStats,
       others_on_server_core: other(SERVER_CPU, cpu),
       others_on_wrk_core: wrkCpu !== undefined ? other(WRK_CPU, wrkCpu) : null,
