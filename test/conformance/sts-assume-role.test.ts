@@ -484,4 +484,25 @@ describe('source identity', () => {
       });
     },
   );
+
+  it('cross-account chaining with a source identity: both the trust policy in B and the session\'s policy in A must allow it', async () => {
+    const b = await secondAccount(s);
+    const bAcct = await Account.of(s, b.accountId, b.root);
+    const u = await a.user('xsrc-user');
+    const both = ['sts:AssumeRole', 'sts:SetSourceIdentity'];
+    const allowed = await a.role('xsrc-hop-allowed', trust(u.arn, { actions: both }), { policy: allow(both, `arn:aws:iam::${b.accountId}:role/*`) });
+    const assumeOnly = await a.role('xsrc-hop-assume-only', trust(u.arn, { actions: both }), { policy: allow('sts:AssumeRole', `arn:aws:iam::${b.accountId}:role/*`) });
+    const target = await bAcct.role('xsrc-target', trust([allowed.arn, assumeOnly.arn], { actions: both }));
+    const viaAllowed = await sessionClients(s, await u.sts.call('AssumeRole', { RoleArn: allowed.arn, RoleSessionName: 'one', SourceIdentity: 'xsrc-user' }));
+    const out = await viaAllowed.sts.call('AssumeRole', { RoleArn: target.arn, RoleSessionName: 'two' });
+    assert.equal(out.AssumedRoleUser.Arn, stsArn('xsrc-target', 'two', b.accountId));
+    assert.equal(out.SourceIdentity, 'xsrc-user');
+    // The session's own policy allows sts:AssumeRole only: the sticky source identity is refused.
+    const viaAssumeOnly = await sessionClients(s, await u.sts.call('AssumeRole', { RoleArn: assumeOnly.arn, RoleSessionName: 'one', SourceIdentity: 'xsrc-user' }));
+    await expectError(viaAssumeOnly.sts.call('AssumeRole', { RoleArn: target.arn, RoleSessionName: 'two' }), {
+      name: 'AccessDenied',
+      status: 403,
+      message: assumeDenied(stsArn('xsrc-hop-assume-only', 'one'), target.arn, 'sts:SetSourceIdentity'),
+    });
+  });
 });

@@ -134,8 +134,11 @@ export const assumeRole = defineOperation<AssumeRoleInput, Record<string, unknow
     if (sourceIdentity !== undefined) await authorize('sts:SetSourceIdentity');
     // Role chaining with a source identity: the assuming role's own permissions must allow
     // sts:SetSourceIdentity too, not only the next role's trust policy (IAM user guide, "Monitor
-    // and control actions taken with assumed roles").
-    if (sourceIdentity !== undefined && caller.kind === 'assumed-role') await authorize('sts:SetSourceIdentity', true);
+    // and control actions taken with assumed roles"). Within one account a trust policy naming
+    // the session could allow it alone, hence this check of the identity side by itself; across
+    // accounts the check above already needs both sides (and an identity-only evaluation of a
+    // foreign role, with no resource policy, would deny every such chain).
+    if (sourceIdentity !== undefined && caller.kind === 'assumed-role' && role.accountId === caller.accountId) await authorize('sts:SetSourceIdentity', true);
 
     // Duration: the role's maximum, and one hour when chaining. AWS counts a user's
     // GetSessionToken credentials as chaining here too (AWS Knowledge Center, "Can I increase the
