@@ -9,8 +9,19 @@ import { expiredToken, invalidClientTokenId, invalidSecurityToken, verifySignatu
 import type { AccessKeyRecord, Store } from '../store/ports.js';
 import type { SessionResolution } from './session-caller.js';
 
+/**
+ * A request that failed authentication. It keeps the SigV4 error it came from, so that the wire
+ * layer can spell it as the JSON-protocol services do (`toJsonProtocolError`: CloudTrail answers
+ * `InvalidSignatureException` where IAM and STS answer `SignatureDoesNotMatch`).
+ */
+export class AuthenticationError extends AwsError {
+  constructor(readonly sigv4: SigV4Error) {
+    super(sigv4.code as AwsErrorCode, sigv4.message);
+  }
+}
+
 export function sigv4AwsError(e: SigV4Error<string>): AwsError {
-  return new AwsError(e.code as AwsErrorCode, e.message);
+  return new AuthenticationError(e as SigV4Error);
 }
 
 /** Resolves the owner of a long-term access key into a Caller. */

@@ -29,10 +29,10 @@ import {
 } from '../protocol/index.js';
 import type { Operation } from '../services/operation.js';
 import { credentialRestriction } from '../services/sts/credential-restrictions.js';
-import { missingAuthenticationToken, parseAuth, type RawRequest } from '../sigv4/index.js';
+import { missingAuthenticationToken, parseAuth, toJsonProtocolError, wrongService, type RawRequest } from '../sigv4/index.js';
 import type { Store } from '../store/ports.js';
 import type { SessionIssuer } from '../tokens/claims.js';
-import { authenticate, sigv4AwsError, type AuthenticateDeps } from './authenticate.js';
+import { AuthenticationError, authenticate, sigv4AwsError, type AuthenticateDeps } from './authenticate.js';
 import { GatewayOperationContext } from './request-context.js';
 import { serverFault } from './server-fault.js';
 import { withStoredPaths } from './resource-paths.js';
@@ -94,6 +94,11 @@ export class Gateway {
       // 2. Route and parse against the service model.
       decoded = this.decode(req, auth?.service);
       service = decoded.service;
+      // The credential scope must name this service (AWS: SignatureDoesNotMatch, "Credential
+      // should be scoped to correct service"), checked before the key as AWS does. A signature
+      // made for another service is none for this one: a presigned S3 URL, say, signs no body
+      // and lives up to seven days.
+      if (auth && service !== undefined && auth.service !== SERVICES[service].signingName) throw sigv4AwsError(wrongService(SERVICES[service].signingName));
       // 3. Authenticate (before reporting input errors, as AWS does).
       const now = this.deps.clock.now();
       if (auth) {
@@ -166,7 +171,10 @@ export class Gateway {
 
   private wireError(service: ServiceName | undefined, e: unknown, requestId: string): WireError {
     let err: WireError;
-    if (e instanceof AwsError) err = { code: e.code, message: e.message, status: e.status, sender: e.sender };
+    if (e instanceof AuthenticationError && service !== undefined && SERVICES[service].protocol !== 'query') {
+      // CloudTrail and Access Analyzer name authentication failures as JSON services do.
+      err = { code: toJsonProtocolError(e.sigv4).code, message: e.message, status: e.status, sender: e.sender };
+    } else if (e instanceof AwsError) err = { code: e.code, message: e.message, status: e.status, sender: e.sender };
     else if (typeof e === 'object' && e !== null && typeof (e as WireError).code === 'string' && !(e instanceof Error)) err = e as WireError;
     else err = serverFault(service, e, this.deps.logger, requestId, 'request');
     return err;

@@ -77,6 +77,8 @@ export interface ServiceMetadata {
   protocol: 'query' | 'json' | string;
   serviceId: string;
   signatureVersion?: string;
+  /** The service name of the SigV4 credential scope, when it is not `endpointPrefix`. */
+  signingName?: string;
   xmlNamespace?: string;
   jsonVersion?: string;
   targetPrefix?: string;

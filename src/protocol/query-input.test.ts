@@ -163,6 +163,7 @@ describe('awsQuery input: every scalar type and maps (synthetic model)', () => {
     model,
     protocol: 'query',
     apiVersion: '2000-01-01',
+    signingName: 'iam',
     xmlNamespace: 'urn:x',
     targetPrefixes: [],
     errors: {},

@@ -18,6 +18,8 @@ export interface ServiceDescriptor {
   readonly model: ServiceModel;
   readonly protocol: 'query' | 'json' | 'rest-json';
   readonly apiVersion: string;
+  /** The service its requests' SigV4 credential scope must name (`iam`, `sts`, `cloudtrail`, `access-analyzer`). */
+  readonly signingName: string;
   /** awsQuery: the xmlns of every response and error document. */
   readonly xmlNamespace: string;
   /** awsJson: the X-Amz-Target prefixes accepted (botocore's and the JS SDK's). */
@@ -46,6 +48,7 @@ function describe(name: ServiceName, model: ServiceModel, errors: Record<string,
     model,
     protocol,
     apiVersion: md.apiVersion,
+    signingName: md.signingName ?? md.endpointPrefix,
     xmlNamespace: md.xmlNamespace ?? '',
     targetPrefixes,
     errors,

@@ -16,6 +16,7 @@ import {
   resolveTools,
   rawHttp,
   runPython,
+  signer,
   signForm,
   startTestServer,
   stsClient,
@@ -166,6 +167,83 @@ describe('tampering', () => {
     const res = await rawHttp(server.url, { ...signed, headers });
     assert.equal(res.status, 403);
     assert.equal(xmlError(res.body).code, 'SignatureDoesNotMatch');
+  });
+});
+
+describe('the credential scope names the service', () => {
+  // AWS: SignatureDoesNotMatch, "Credential should be scoped to correct service: 'sts'." A
+  // signature made for another service must not be accepted by IAM or STS: a presigned S3 URL
+  // signs no body (UNSIGNED-PAYLOAD) and may live for seven days.
+  const wrong = (service: string) => `Credential should be scoped to correct service: '${service}'.`;
+
+  it('an IAM or STS request signed for another service is SignatureDoesNotMatch (403) and changes nothing', async () => {
+    for (const scope of ['s3', 'ec2', 'sts']) {
+      const signed = await signForm(server.url, server.root, scope, 'Action=CreateUser&Version=2010-05-08&UserName=scoped-' + scope);
+      const res = await rawHttp(server.url, signed);
+      // Signed for STS, the request goes to STS (one endpoint serves both), which has no CreateUser.
+      if (scope === 'sts') assert.deepEqual([res.status, xmlError(res.body).code], [400, 'InvalidAction'], res.body);
+      else {
+        assert.equal(res.status, 403, res.body);
+        assert.deepEqual({ code: xmlError(res.body).code, message: xmlError(res.body).message }, { code: 'SignatureDoesNotMatch', message: wrong('iam') });
+      }
+      await expectError(root.call('GetUser', { UserName: 'scoped-' + scope }), { name: 'NoSuchEntityException', status: 404 });
+    }
+    for (const scope of ['s3', 'cloudtrail', 'iam']) {
+      const res = await rawHttp(server.url, await signForm(server.url, user, scope, 'Action=GetCallerIdentity&Version=2011-06-15'));
+      assert.equal(res.status, scope === 'iam' ? 400 : 403, res.body);
+      // Signed for IAM, an STS action is routed to IAM, which has no such operation (AWS's IAM
+      // endpoint answers the same).
+      if (scope === 'iam') assert.equal(xmlError(res.body).code, 'InvalidAction');
+      else assert.deepEqual({ code: xmlError(res.body).code, message: xmlError(res.body).message }, { code: 'SignatureDoesNotMatch', message: wrong('sts') });
+    }
+  });
+
+  it('a presigned S3 URL (no signed body, 7 days) carrying an IAM body is refused', async () => {
+    const u = new URL(server.url);
+    const presigned = await signer(server.root, 's3').presign(
+      // As boto3's s3v4 presigner signs: the literal UNSIGNED-PAYLOAD, declared nowhere in the URL.
+      { method: 'POST', protocol: 'http:', hostname: u.hostname, port: Number(u.port), path: '/bucket/key.txt', query: { uploads: '' }, headers: { host: u.host, 'x-amz-content-sha256': 'UNSIGNED-PAYLOAD' } },
+      { expiresIn: 604800, unhoistableHeaders: new Set(['x-amz-content-sha256']), unsignableHeaders: new Set(['x-amz-content-sha256']) },
+    );
+    const query = Object.entries(presigned.query ?? {})
+      .map(([k, v]) => `${encodeURIComponent(k)}=${encodeURIComponent(String(v))}`)
+      .join('&');
+    const res = await rawHttp(server.url, {
+      method: 'POST',
+      path: `/bucket/key.txt?${query}`,
+      headers: { host: u.host, 'content-type': 'application/x-www-form-urlencoded' },
+      body: 'Action=CreateUser&Version=2010-05-08&UserName=via-s3-url',
+    });
+    assert.equal(res.status, 403, res.body);
+    assert.deepEqual({ code: xmlError(res.body).code, message: xmlError(res.body).message }, { code: 'SignatureDoesNotMatch', message: wrong('iam') });
+    await expectError(root.call('GetUser', { UserName: 'via-s3-url' }), { name: 'NoSuchEntityException', status: 404 });
+  });
+
+  it('the signing names of the other services are checked too (CloudTrail, JSON protocol)', async () => {
+    const u = new URL(server.url);
+    const body = '{}';
+    const headers = { host: u.host, 'content-type': 'application/x-amz-json-1.1', 'x-amz-target': 'com.amazonaws.cloudtrail.v20131101.CloudTrail_20131101.LookupEvents' };
+    const ok = await signer(server.root, 'cloudtrail').sign({ method: 'POST', protocol: 'http:', hostname: u.hostname, port: Number(u.port), path: '/', query: {}, headers: { ...headers }, body });
+    const good = await rawHttp(server.url, { method: 'POST', path: '/', headers: ok.headers as Record<string, string>, body });
+    assert.equal(good.status, 200, good.body);
+    const bad = await signer(server.root, 'sts').sign({ method: 'POST', protocol: 'http:', hostname: u.hostname, port: Number(u.port), path: '/', query: {}, headers: { ...headers }, body });
+    const res = await rawHttp(server.url, { method: 'POST', path: '/', headers: bad.headers as Record<string, string>, body });
+    assert.equal(res.status, 403, res.body);
+    assert.deepEqual(JSON.parse(res.body), { __type: 'InvalidSignatureException', message: wrong('cloudtrail') });
+  });
+
+  it('CloudTrail names authentication failures as a JSON service does', async () => {
+    const u = new URL(server.url);
+    const body = '{}';
+    const headers = { host: u.host, 'content-type': 'application/x-amz-json-1.1', 'x-amz-target': 'com.amazonaws.cloudtrail.v20131101.CloudTrail_20131101.LookupEvents' };
+    const send = async (creds: Credentials | undefined) => {
+      const h = creds ? ((await signer(creds, 'cloudtrail').sign({ method: 'POST', protocol: 'http:', hostname: u.hostname, port: Number(u.port), path: '/', query: {}, headers: { ...headers }, body })).headers as Record<string, string>) : headers;
+      const res = await rawHttp(server.url, { method: 'POST', path: '/', headers: h, body });
+      return { status: res.status, ...(JSON.parse(res.body) as { __type: string; message: string }) };
+    };
+    assert.deepEqual(await send({ accessKeyId: 'AKIAUNKNOWNKEY000000', secretAccessKey: 'x'.repeat(40) }), { status: 403, __type: 'UnrecognizedClientException', message: INVALID_TOKEN });
+    assert.deepEqual(await send({ accessKeyId: user.accessKeyId, secretAccessKey: 'wrong' + user.secretAccessKey.slice(5) }), { status: 403, __type: 'InvalidSignatureException', message: SIGNATURE_MISMATCH });
+    assert.deepEqual(await send(undefined), { status: 403, __type: 'MissingAuthenticationTokenException', message: 'Request is missing Authentication Token' });
   });
 });
 

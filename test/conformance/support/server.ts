@@ -385,7 +385,8 @@ export function rawHttp(url: string, req: { method: string; path: string; header
 
 export { Sha256 };
 
-export function signer(credentials: Credentials, service: 'iam' | 'sts', applyChecksum = false): SignatureV4 {
+/** A SigV4 signer for `service` (any signing name: tests of the scope check sign for others too). */
+export function signer(credentials: Credentials, service: string, applyChecksum = false): SignatureV4 {
   return new SignatureV4({ service, region: REGION, sha256: Sha256, credentials, uriEscapePath: true, applyChecksum });
 }
 
@@ -401,7 +402,7 @@ export interface SignedForm {
  * and signs x-amz-content-sha256 as the JS SDK does; `'botocore'` leaves it out, as boto3 and the
  * AWS CLI do, so the server hashes the body itself.
  */
-export async function signForm(url: string, credentials: Credentials, service: 'iam' | 'sts', body: string, opts: { signingDate?: Date; style?: 'js' | 'botocore' } = {}): Promise<SignedForm> {
+export async function signForm(url: string, credentials: Credentials, service: string, body: string, opts: { signingDate?: Date; style?: 'js' | 'botocore' } = {}): Promise<SignedForm> {
   const u = new URL(url);
   const headers: Record<string, string> = { host: u.host, 'content-type': 'application/x-www-form-urlencoded' };
   if ((opts.style ?? 'js') === 'js') {
