@@ -24,6 +24,9 @@ export const MSG = {
   resourceVendorWildcard: (r: string) => `Resource vendor must be fully qualified and cannot contain regexes: ${r}`,
   invalidPrincipal: (type: string, value: string) => `Invalid principal in policy: "${type}":"${value}"`,
   invalidPrincipalType: (type: string) => `Invalid principal in policy: unknown principal type ${type}`,
+  // AWS's words for `"Principal": {}` or `{"AWS": []}` (e.g. Terraform with an empty identifier
+  // list): hashicorp/terraform-provider-aws#7756, terraform-aws-modules/terraform-aws-iam#47.
+  noPrincipals: 'Invalid principal in policy: com.amazon.balsa.error.InvalidPolicyException: The passed in policy has a statement with no principals!',
   trustActions: 'AssumeRole policy may only specify STS AssumeRole actions.',
   conditionType: (op: string) => `Invalid Condition type : ${op}`,
   conditionKeyEmpty: 'Condition key must not be empty.',

@@ -184,10 +184,16 @@ export function parsePolicy(doc: string | object, options: ParseOptions = {}): P
       }
       for (const v of vals) {
         if (p.key === 'AWS' && !classifyAwsPrincipal(v)) err(MSG.invalidPrincipal('AWS', v), ppath, p.value);
-        if (p.key === 'Service' && !SERVICE_PRINCIPAL_RE.test(v)) err(MSG.invalidPrincipal('Service', v), ppath, p.value);
+        // AWS spells the type in capitals here: `"SERVICE":"amazonaws.com"` (aws-samples/aws-cdk-examples#801).
+        if (p.key === 'Service' && !SERVICE_PRINCIPAL_RE.test(v)) err(MSG.invalidPrincipal('SERVICE', v), ppath, p.value);
         if ((p.key === 'Federated' || p.key === 'CanonicalUser') && (v === '' || v.includes('*'))) err(MSG.invalidPrincipal(p.key, v), ppath, p.value);
       }
       block[p.key as 'AWS'] = vals;
+    }
+    // No principal at all: `{}`, or only empty lists of known types.
+    if (node.props.every((p) => PRINCIPAL_TYPES.has(p.key) && p.value.kind === 'array' && p.value.items.length === 0)) {
+      err(MSG.noPrincipals, path, node);
+      return undefined;
     }
     return block;
   }

@@ -148,6 +148,21 @@ describe('CreateRole / GetRole', () => {
       status: 400,
       message: 'Missing required field Principal',
     });
+    // A Principal with nothing in it (Terraform's `principals` block with an empty identifier list).
+    const noPrincipals = 'Invalid principal in policy: com.amazon.balsa.error.InvalidPolicyException: The passed in policy has a statement with no principals!';
+    for (const [name, principal] of [['m4', {}], ['m5', { AWS: [] }], ['m6', { AWS: [], Service: [] }]] as const) {
+      await expectError(iam.call('CreateRole', { RoleName: name, AssumeRolePolicyDocument: doc([{ Effect: 'Allow', Principal: principal, Action: 'sts:AssumeRole' }]) }), {
+        name: 'MalformedPolicyDocumentException',
+        status: 400,
+        message: noPrincipals,
+      });
+      await assert.rejects(iam.call('GetRole', { RoleName: name }), { name: 'NoSuchEntityException' });
+    }
+    await expectError(iam.call('CreateRole', { RoleName: 'm7', AssumeRolePolicyDocument: doc([{ Effect: 'Allow', Principal: { Service: 'not a service' }, Action: 'sts:AssumeRole' }]) }), {
+      name: 'MalformedPolicyDocumentException',
+      status: 400,
+      message: 'Invalid principal in policy: "SERVICE":"not a service"',
+    });
     await assert.rejects(iam.call('GetRole', { RoleName: 'm1' }), { name: 'NoSuchEntityException' });
   });
 
