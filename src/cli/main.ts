@@ -24,6 +24,7 @@ Commands:
   lint FILE...             check trust and permission policies for the classic mistakes (text, JSON, SARIF)
   who-can-assume ROLE      every principal that can assume a role, directly or by chaining (text, JSON, graph)
   what-can-assume ARN      every role a principal can assume, directly or by chaining
+  aws-policies import FILE AWS managed policies, from 'aws iam get-account-authorization-details' output
   mfa code SEEDFILE        the current TOTP code of a virtual MFA device's seed (an authenticator app)
   version                  print the version
   help                     this text
@@ -68,6 +69,8 @@ export async function main(argv: string[]): Promise<number> {
       return (await import('./who-can-assume.js')).runWhoCanAssume(cmd === 'who-can-assume' ? 'who' : 'what', rest, { out, err, isTty: process.stdout.isTTY === true, env: process.env });
     case 'lint':
       return (await import('./lint.js')).runLint(rest, { out, err, isTty: process.stdout.isTTY === true, env: process.env, version: version() });
+    case 'aws-policies':
+      return (await import('./aws-policies.js')).runAwsPolicies(rest, out, err);
     case 'mfa':
       return (await import('./mfa-code.js')).runMfa(rest, out, err);
     case 'version':
