@@ -115,6 +115,17 @@ describe('who may assume a role', () => {
     const me = await (await sessionClients(s, out)).sts.call('GetCallerIdentity');
     assert.equal(me.Account, b.accountId);
     assert.equal((await withPolicy.sts.call('AssumeRole', { RoleArn: trustsAccountA.arn, RoleSessionName: 'ys' })).AssumedRoleUser.Arn, stsArn('trusts-account-a', 'ys', b.accountId));
+    // GetAccessKeyInfo: any caller allowed it learns the account a temporary key belongs to (the
+    // role's), as from AWS, whoever issued or holds the key.
+    const asker = (await a.user('xa-asker', allow('sts:GetAccessKeyInfo'))).sts;
+    assert.equal((await asker.call('GetAccessKeyInfo', { AccessKeyId: out.Credentials.AccessKeyId })).Account, b.accountId);
+    const gst = (await noPolicy.sts.call('GetSessionToken', {})).Credentials.AccessKeyId;
+    assert.equal((await asker.call('GetAccessKeyInfo', { AccessKeyId: gst })).Account, acct);
+    await expectError(asker.call('GetAccessKeyInfo', { AccessKeyId: 'ASIAQAAAAAAAAAAAAAAA' }), {
+      name: 'InvalidClientTokenId',
+      status: 403,
+      message: 'The access key ID provided does not exist in our records.',
+    });
     await expectError(noPolicy.sts.call('AssumeRole', { RoleArn: trustsAccountA.arn, RoleSessionName: 'ys' }), { name: 'AccessDenied', status: 403, message: assumeDenied(noPolicy.arn, trustsAccountA.arn) });
 
     // Session tags across accounts: sts:TagSession is needed on both sides too.

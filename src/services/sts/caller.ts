@@ -4,6 +4,7 @@
  * https://docs.aws.amazon.com/STS/latest/APIReference/API_GetAccessKeyInfo.html
  */
 import { AwsError } from '../../domain/aws-error.js';
+import type { Store } from '../../store/ports.js';
 import { defineOperation, type Operation } from '../operation.js';
 
 export interface GetCallerIdentityOutput {
@@ -35,8 +36,8 @@ export interface GetAccessKeyInfoInput {
 }
 
 /**
- * The account that owns an access key id: long-term keys (AKIA) from the store, and the
- * caller's own key (which covers temporary ASIA keys, which the store does not hold). The
+ * The account that owns an access key id: long-term keys (AKIA) from the store, the caller's own
+ * key, and other temporary keys (ASIA) from the audit trail's record of their issue. The
  * reference says the key's state is not checked, and that a deleted key "might return an error
  * that the key doesn't exist": an id Rolecall does not know answers InvalidClientTokenId.
  */
@@ -52,8 +53,36 @@ const getAccessKeyInfo = defineOperation<GetAccessKeyInfoInput, { Account: strin
     const key = await ctx.store.accessKeys.get(id);
     if (key) return { Account: key.accountId };
     if (ctx.caller && ctx.caller.accessKeyId === id) return { Account: ctx.caller.accountId };
+    const issuedIn = id.startsWith('ASIA') ? await issuedKeyAccount(ctx.store, id) : undefined;
+    if (issuedIn !== undefined) return { Account: issuedIn };
     throw new AwsError('InvalidClientTokenId', 'The access key ID provided does not exist in our records.');
   },
 });
+
+/**
+ * The account a temporary key belongs to, read from the audit trail's record of the call that
+ * issued it: session tokens are self-contained, so no table lists the keys STS handed out, but
+ * every AssumeRole*, GetSessionToken and GetFederationToken event names its key
+ * (`responseElements.credentials.accessKeyId`, indexed as a resource). A role session's key is
+ * the role's account's (both events of a cross-account AssumeRole say so); a GetSessionToken key
+ * is the user's. Undefined without such a record (the trail off, or pruned).
+ */
+async function issuedKeyAccount(store: Store, keyId: string): Promise<string | undefined> {
+  const records = await store.audit.lookup({ attribute: { key: 'ResourceName', value: keyId }, limit: 10 });
+  for (const r of records) {
+    let event: { recipientAccountId?: unknown; responseElements?: { credentials?: { accessKeyId?: unknown }; assumedRoleUser?: { arn?: unknown }; federatedUser?: { arn?: unknown } } };
+    try {
+      event = JSON.parse(r.json);
+    } catch {
+      continue;
+    }
+    const out = event.responseElements;
+    if (out?.credentials?.accessKeyId !== keyId) continue;
+    const arn = out.assumedRoleUser?.arn ?? out.federatedUser?.arn;
+    const account = typeof arn === 'string' ? arn.split(':')[4] : event.recipientAccountId;
+    if (typeof account === 'string' && /^\d{12}$/.test(account)) return account;
+  }
+  return undefined;
+}
 
 export const stsCallerOperations: Operation<any, any>[] = [getCallerIdentity, getAccessKeyInfo];
