@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
+import { AwsError } from '../../domain/aws-error.js';
 import { ManualClock } from '../../domain/clock.js';
 import type { ServiceSession } from '../sts/service-assume-role.js';
 import { RotatingSessions } from './rotating-sessions.js';
@@ -44,5 +45,30 @@ describe('RotatingSessions', () => {
     clock.advance(3601_000);
     await assert.rejects(r.get('t', 'arn', async () => Promise.reject(new Error('denied'))), /denied/);
     assert.notEqual((await r.get('t', 'arn', issue)).Credentials.AccessKeyId, x.Credentials.AccessKeyId);
+  });
+
+  it('a trust refusal is answered again for 10 s without a new attempt (nor its audit event); then retried', async () => {
+    const r = new RotatingSessions(clock);
+    let attempts = 0;
+    const refuse = async (): Promise<ServiceSession> => {
+      attempts += 1;
+      throw new AwsError('AccessDenied', 'ec2.amazonaws.com cannot assume the role');
+    };
+    for (let i = 0; i < 5; i++) await assert.rejects(r.get('i-9', 'arn:role/a', refuse), /cannot assume/);
+    assert.equal(attempts, 1);
+    // Another role (the profile changed) is tried at once.
+    await assert.rejects(r.get('i-9', 'arn:role/b', refuse), /cannot assume/);
+    assert.equal(attempts, 2);
+    clock.advance(10_001);
+    await assert.rejects(r.get('i-9', 'arn:role/b', refuse), /cannot assume/);
+    assert.equal(attempts, 3, 'retried after 10 s');
+    clock.advance(10_001);
+    const ok = await r.get('i-9', 'arn:role/b', async () => session(r.durationSeconds));
+    assert.match(ok.Credentials.AccessKeyId, /^ASIA/);
+    // A workload dropped (terminated, profile changed) forgets its refusal too.
+    await assert.rejects(r.get('i-8', 'arn:role/a', refuse), /cannot assume/);
+    r.drop('i-8');
+    await assert.rejects(r.get('i-8', 'arn:role/a', refuse), /cannot assume/);
+    assert.equal(attempts, 5);
   });
 });
