@@ -285,6 +285,8 @@ describe('the stored record', () => {
     });
     assert.deepEqual(e.userIdentity, { type: 'AWSService', invokedBy: 'ec2.amazonaws.com' });
     assert.equal(e.sourceIPAddress, 'ec2.amazonaws.com');
+    // The expiration as AWS writes it in every AssumeRole event, not in the eventTime format.
+    assert.deepEqual((e.responseElements as any).credentials, { accessKeyId: 'ASIAEC2EC2EC2EC2EC21', expiration: 'Apr 5, 2026 12:00:00 PM' });
     const r = toAuditRecord(e, T);
     assert.equal(r.username, undefined);
     assert.equal(r.accessKeyId, undefined);

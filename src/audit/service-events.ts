@@ -6,6 +6,7 @@
  */
 import { EVENT_VERSION, type CloudTrailEvent } from './event.js';
 import { cloudTrailTime, serviceIdentity } from './identity.js';
+import { cloudTrailDate } from './redact.js';
 
 export interface ServiceAssumeRole {
   /** `ec2.amazonaws.com`, ... */
@@ -37,7 +38,8 @@ export function serviceAssumeRoleEvent(a: ServiceAssumeRole): CloudTrailEvent {
     userAgent: a.servicePrincipal,
     requestParameters,
     responseElements: {
-      credentials: { accessKeyId: a.accessKeyId, expiration: cloudTrailTime(a.expiration) },
+      // The format AWS writes credentials' expiration in ("Jul 4, 2019 4:29:29 PM"), as in every other AssumeRole event.
+      credentials: { accessKeyId: a.accessKeyId, expiration: cloudTrailDate(a.expiration) },
       assumedRoleUser: { assumedRoleId: `${a.role.id}:${a.sessionName}`, arn: `arn:aws:sts::${a.role.accountId}:assumed-role/${a.role.name}/${a.sessionName}` },
     },
     requestID: a.requestId,
