@@ -16,12 +16,14 @@
  * service's error (docs/service-roles.md).
  */
 import type { Logger } from 'pino';
-import type { AuditTrail, CloudTrailEvent } from '../audit/event.js';
+import { EVENT_VERSION, type AuditTrail, type CloudTrailEvent } from '../audit/event.js';
+import { cloudTrailTime, userIdentityOf } from '../audit/identity.js';
+import { auditEventId } from '../audit/ids.js';
+import { cloudTrailElements, scrub } from '../audit/redact.js';
 import { callerContext } from '../authz/authorizer.js';
 import { AwsError } from '../domain/aws-error.js';
 import type { Caller } from '../domain/caller.js';
 import type { Clock } from '../domain/clock.js';
-import { isoSeconds } from '../domain/clock.js';
 import type { Random } from '../domain/random.js';
 import { authenticate, sigv4AwsError, type AuthenticateDeps } from '../gateway/authenticate.js';
 import { requestKeys } from '../gateway/request-keys.js';
@@ -97,21 +99,23 @@ export function workloadApiEndpoint(deps: WorkloadApiDeps): Endpoint {
 
   /** The API call's audit record (what CloudTrail keeps: never a secret, never the body's tokens). */
   function event(service: Service, op: string, caller: Caller | undefined, region: string, req: HttpRequest, requestId: string, input: Record<string, unknown> | undefined, error?: { code: string; message: string }): CloudTrailEvent {
+    // The same shape as the IAM and STS events (src/audit/api-call.ts): the caller's identity with
+    // its userName and sessionContext, camelCase parameters without secrets, a time-ordered id.
+    const now = deps.clock.now();
+    const secrets: string[] = [];
     const e: CloudTrailEvent = {
-      eventVersion: '1.08',
-      userIdentity: caller
-        ? { type: caller.kind === 'root' ? 'Root' : caller.kind === 'user' ? 'IAMUser' : caller.kind === 'assumed-role' ? 'AssumedRole' : 'FederatedUser', principalId: caller.userId, arn: caller.arn, accountId: caller.accountId, accessKeyId: caller.accessKeyId }
-        : { type: 'Unknown' },
-      eventTime: isoSeconds(deps.clock.now()),
+      eventVersion: EVENT_VERSION,
+      userIdentity: caller ? userIdentityOf(caller) : { type: 'Unknown' },
+      eventTime: cloudTrailTime(now),
       eventSource: EVENT_SOURCE[service],
       eventName: op,
       awsRegion: region,
       sourceIPAddress: req.remoteAddress,
       userAgent: header(req, 'user-agent') ?? '',
-      requestParameters: input ? { ...input } : null,
+      requestParameters: input ? cloudTrailElements(input, secrets) : null,
       responseElements: null,
       requestID: requestId,
-      eventID: deps.random.uuid(),
+      eventID: auditEventId(deps.random, now),
       readOnly: READ_ONLY.has(op),
       eventType: 'AwsApiCall',
       managementEvent: true,
@@ -120,7 +124,7 @@ export function workloadApiEndpoint(deps: WorkloadApiDeps): Endpoint {
     };
     if (error) {
       e.errorCode = error.code;
-      e.errorMessage = error.message;
+      e.errorMessage = scrub(error.message, secrets);
     }
     return e;
   }

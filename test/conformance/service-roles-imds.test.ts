@@ -96,6 +96,9 @@ describe('launching an instance with a role (RunInstances + iam:PassRole)', () =
     const ev = s.audit.events.find((e) => e.eventName === 'RunInstances' && !e.errorCode);
     assert.equal(ev?.eventSource, 'ec2.amazonaws.com');
     assert.equal(ev?.userIdentity.arn, launcher.arn);
+    // In the shape of every other event: the IAM user's name, camelCase parameters, the current version.
+    assert.deepEqual([ev?.eventVersion, ev?.userIdentity.type, ev?.userIdentity.userName], ['1.11', 'IAMUser', 'launch-ok']);
+    assert.ok(ev?.requestParameters && Object.keys(ev.requestParameters).every((k) => /^[a-z]/.test(k)), JSON.stringify(ev?.requestParameters));
     assert.ok(s.audit.events.some((e) => e.eventName === 'RunInstances' && e.errorCode === 'UnauthorizedOperation' && e.userIdentity.arn === nobody.arn));
   });
 
