@@ -128,7 +128,7 @@ export async function importAwsManagedPolicies(store: Store, json: unknown): Pro
         await tx.policies.setDefaultVersion(record.arn, record.defaultVersionId, record.updatedAt);
         changed = true;
       }
-      if (changed || existing.description !== record.description) {
+      if (changed || (record.description !== undefined && existing.description !== record.description)) {
         await tx.policies.update(record.arn, { updatedAt: record.updatedAt, ...(record.description !== undefined ? { description: record.description } : {}) });
         changed = true;
       }
