@@ -15,8 +15,6 @@ import { packedPolicySizePercent } from '../../tokens/packed-size.js';
 import { authorizeOnRole, findRoleByArn, issueRoleSession, roleTagContext, trustPolicyOf } from './role-trust.js';
 import { resolveSessionTags } from './session-tags.js';
 
-const RESOURCE_TAG = 'aws:ResourceTag/';
-
 export interface AssumeRoleInput {
   RoleArn: string;
   RoleSessionName: string;
@@ -106,18 +104,9 @@ export const assumeRole = defineOperation<AssumeRoleInput, Record<string, unknow
       context['aws:MultiFactorAuthPresent'] = 'true';
       context['aws:MultiFactorAuthAge'] = '0';
     }
-    roleTagContext(role, context);
-    // Transitive tags of the caller replace matching role tags as ResourceTag values. Tag keys
-    // are case-insensitive: a role tag `Department` is replaced by a transitive `department`,
-    // not left beside it (where a condition on either spelling could still read the role's).
-    if (parent) {
-      for (const t of parent.tags) {
-        const key = t.Key.toLowerCase();
-        if (!parent.transitiveTagKeys.some((k) => k.toLowerCase() === key)) continue;
-        for (const name of Object.keys(context)) if (name.startsWith(RESOURCE_TAG) && name.slice(RESOURCE_TAG.length).toLowerCase() === key) delete context[name];
-        context[`${RESOURCE_TAG}${t.Key}`] = t.Value;
-      }
-    }
+    // Transitive tags of the caller replace the role's tags of the same key (in any case) as
+    // ResourceTag values.
+    roleTagContext(role, context, tags.inherited);
     if (input.Tags && input.Tags.length) {
       context['aws:TagKeys'] = input.Tags.map((t) => t.Key);
       for (const t of input.Tags) context[`aws:RequestTag/${t.Key}`] = t.Value;

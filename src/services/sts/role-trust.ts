@@ -11,9 +11,10 @@ import { AwsError } from '../../domain/aws-error.js';
 import type { Caller } from '../../domain/caller.js';
 import type { Authorizer } from '../../authz/authorizer.js';
 import type { ContextValue, NamedPolicy } from '../../policy/index.js';
-import type { RoleRecord, Store } from '../../store/ports.js';
+import type { RoleRecord, Store, Tag } from '../../store/ports.js';
 import type { IssuedCredentials, SessionClaims, SessionIssuer } from '../../tokens/claims.js';
 import { effectiveTrustPolicy } from '../iam/shared/trust-principals.js';
+import { principalTags } from './session-tags.js';
 
 export const ROLE_ARN_RE = /^arn:aws:iam::(\d{12}):role(\/(?:[\u0021-\u007E]*\/)?)?([\w+=,.@-]+)$/;
 
@@ -30,9 +31,13 @@ export async function trustPolicyOf(role: RoleRecord, store: Store): Promise<Nam
   return { id: `${role.arn}#trust`, policy: await effectiveTrustPolicy(role, store), sourceType: 'role-trust' };
 }
 
-/** `aws:ResourceTag/k` for each of the role's tags. */
-export function roleTagContext(role: RoleRecord, context: Record<string, ContextValue>): void {
-  for (const t of role.tags) context[`aws:ResourceTag/${t.Key}`] = t.Value;
+/**
+ * `aws:ResourceTag/k` for each of the role's tags, where `inherited` (the transitive tags a
+ * chaining session carries) replace the role's tags of the same key, compared case-insensitively
+ * as tag keys are: the merge principal tags use too.
+ */
+export function roleTagContext(role: RoleRecord, context: Record<string, ContextValue>, inherited: readonly Tag[] = []): void {
+  for (const t of principalTags(role.tags, inherited)) context[`aws:ResourceTag/${t.Key}`] = t.Value;
 }
 
 /**

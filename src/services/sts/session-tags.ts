@@ -10,6 +10,8 @@ export interface ResolvedTags {
   /** The new session's tags: passed tags plus inherited transitive tags. */
   tags: Tag[];
   transitiveTagKeys: string[];
+  /** Of those, the transitive tags inherited from the calling session (they also replace the next role's tags of the same key as `aws:ResourceTag`). */
+  inherited: Tag[];
 }
 
 export function resolveSessionTags(passed: Tag[] | undefined, transitiveKeys: string[] | undefined, inherited: { tags: Tag[]; transitiveTagKeys: string[] } | undefined): ResolvedTags {
@@ -34,11 +36,11 @@ export function resolveSessionTags(passed: Tag[] | undefined, transitiveKeys: st
   const allTags = [...tags, ...inheritedTransitive];
   if (allTags.length > 50) throw new AwsError('InvalidParameterValue', 'The number of session tags, including inherited transitive tags, cannot exceed 50.');
   const transitive = [...(transitiveKeys ?? []), ...inheritedTransitive.map((t) => t.Key)];
-  return { tags: allTags, transitiveTagKeys: transitive };
+  return { tags: allTags, transitiveTagKeys: transitive, inherited: inheritedTransitive };
 }
 
 /** Role tags overridden by session tags of the same key (case-insensitive): the principal tags. */
-export function principalTags(roleTags: Tag[], sessionTags: Tag[]): Tag[] {
+export function principalTags(roleTags: readonly Tag[], sessionTags: readonly Tag[]): Tag[] {
   const out = roleTags.filter((r) => !sessionTags.some((s) => s.Key.toLowerCase() === r.Key.toLowerCase()));
   return [...out, ...sessionTags];
 }
