@@ -1,10 +1,10 @@
 /** `rolecall account create|list`: accounts for cross-account work, each with its own root keys. */
 import { parseArgs } from 'node:util';
-import { resolveSettings } from '../config/config.js';
 import { systemClock } from '../domain/clock.js';
 import { cryptoRandom } from '../domain/random.js';
 import { openStore } from '../main.js';
 import { createAccount } from '../services/accounts/accounts.js';
+import { STORE_OPTIONS, storeSettings } from './store-flags.js';
 
 export const ACCOUNT_HELP = `rolecall account create [--data-dir DIR | --database URL] [--account-id ID]
 rolecall account list [--data-dir DIR | --database URL]
@@ -18,7 +18,7 @@ database, which needs the nodes' master key (ROLECALL_MASTER_KEY).
 export async function runAccount(argv: string[], out: (s: string) => void): Promise<number> {
   const { values, positionals } = parseArgs({
     args: argv,
-    options: { 'data-dir': { type: 'string' }, database: { type: 'string' }, 'database-schema': { type: 'string' }, 'account-id': { type: 'string' }, help: { type: 'boolean', short: 'h' } },
+    options: { ...STORE_OPTIONS, 'account-id': { type: 'string' }, help: { type: 'boolean', short: 'h' } },
     strict: true,
     allowPositionals: true,
   });
@@ -27,11 +27,7 @@ export async function runAccount(argv: string[], out: (s: string) => void): Prom
     out(ACCOUNT_HELP);
     return values.help ? 0 : 252;
   }
-  const flags: Parameters<typeof resolveSettings>[0] = {};
-  if (values['data-dir']) flags.dataDir = values['data-dir'];
-  if (values.database) flags.database = values.database;
-  if (values['database-schema']) flags.databaseSchema = values['database-schema'];
-  const settings = resolveSettings(flags);
+  const settings = storeSettings(values);
   const store = await openStore(settings);
   try {
     if (sub === 'list') {

@@ -4,7 +4,7 @@
  * Safe while the server runs (SQLite WAL readers do not block the writer).
  */
 import { parseArgs } from 'node:util';
-import { resolveSettings } from '../config/config.js';
+import { STORE_OPTIONS, storeSettings } from './store-flags.js';
 import { openStore } from '../main.js';
 import type { AuditCursor, AuditQuery, Store } from '../store/ports.js';
 
@@ -59,7 +59,7 @@ export async function runAudit(argv: string[], out: (s: string) => void, err: (s
   try {
     ({ values, positionals } = parseArgs({
       args: argv,
-      options: { 'data-dir': { type: 'string' }, database: { type: 'string' }, 'database-schema': { type: 'string' }, since: { type: 'string' }, until: { type: 'string' }, account: { type: 'string' }, help: { type: 'boolean', short: 'h' } },
+      options: { ...STORE_OPTIONS, since: { type: 'string' }, until: { type: 'string' }, account: { type: 'string' }, help: { type: 'boolean', short: 'h' } },
       strict: true,
       allowPositionals: true,
     }));
@@ -89,11 +89,7 @@ export async function runAudit(argv: string[], out: (s: string) => void, err: (s
     }
     throw e;
   }
-  const flags: Record<string, string> = {};
-  if (values['data-dir']) flags.dataDir = values['data-dir'] as string;
-  if (values.database) flags.database = values.database as string;
-  if (values['database-schema']) flags.databaseSchema = values['database-schema'] as string;
-  const settings = resolveSettings(flags, env);
+  const settings = storeSettings(values, {}, env);
   const store = await openStore(settings);
   try {
     await exportAudit(store, { ...(account ? { accountId: account } : {}), ...(since ? { since } : {}), ...(until ? { until } : {}) }, out);

@@ -6,9 +6,9 @@
  */
 import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
-import { resolveSettings } from '../config/config.js';
 import { openStore } from '../main.js';
 import { importAwsManagedPolicies, type AwsManagedImportReport } from '../services/iam/aws-managed-import.js';
+import { STORE_OPTIONS, storeSettings } from './store-flags.js';
 
 export const AWS_POLICIES_HELP = `rolecall aws-policies import FILE... [--data-dir DIR | --database URL]
 
@@ -28,7 +28,7 @@ moves the default; nothing is removed. Prints what was imported, updated, unchan
 export async function runAwsPolicies(argv: string[], out: (s: string) => void, err: (s: string) => void): Promise<number> {
   const { values, positionals } = parseArgs({
     args: argv,
-    options: { 'data-dir': { type: 'string' }, database: { type: 'string' }, 'database-schema': { type: 'string' }, help: { type: 'boolean', short: 'h' } },
+    options: { ...STORE_OPTIONS, help: { type: 'boolean', short: 'h' } },
     strict: true,
     allowPositionals: true,
   });
@@ -44,11 +44,7 @@ export async function runAwsPolicies(argv: string[], out: (s: string) => void, e
       throw new Error(`${f === '-' ? 'standard input' : f}: ${(e as Error).message}`);
     }
   });
-  const flags: Parameters<typeof resolveSettings>[0] = {};
-  if (values['data-dir']) flags.dataDir = values['data-dir'];
-  if (values.database) flags.database = values.database;
-  if (values['database-schema']) flags.databaseSchema = values['database-schema'];
-  const store = await openStore(resolveSettings(flags));
+  const store = await openStore(storeSettings(values));
   const total: AwsManagedImportReport = { imported: [], updated: [], unchanged: [], skipped: [] };
   try {
     for (const json of inputs) {

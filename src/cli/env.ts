@@ -4,7 +4,8 @@
  * service), and both AWS_REGION (JS SDK) and AWS_DEFAULT_REGION (boto3, AWS CLI).
  */
 import { parseArgs } from 'node:util';
-import { DEFAULT_PORT, resolveSettings } from '../config/config.js';
+import { DEFAULT_PORT } from '../config/config.js';
+import { STORE_OPTIONS, storeSettings } from './store-flags.js';
 import { openStore } from '../main.js';
 import { ensureFirstAccount, rootCredentials } from '../services/accounts/accounts.js';
 import { systemClock } from '../domain/clock.js';
@@ -26,19 +27,14 @@ const shellQuote = (s: string) => `'${s.replace(/'/g, `'\\''`)}'`;
 export async function runEnv(argv: string[], out: (s: string) => void): Promise<number> {
   const { values } = parseArgs({
     args: argv,
-    options: { 'data-dir': { type: 'string' }, database: { type: 'string' }, 'database-schema': { type: 'string' }, endpoint: { type: 'string' }, 'account-id': { type: 'string' }, region: { type: 'string' }, help: { type: 'boolean', short: 'h' } },
+    options: { ...STORE_OPTIONS, endpoint: { type: 'string' }, 'account-id': { type: 'string' }, region: { type: 'string' }, help: { type: 'boolean', short: 'h' } },
     strict: true,
   });
   if (values.help) {
     out(ENV_HELP);
     return 0;
   }
-  const flags: Parameters<typeof resolveSettings>[0] = {};
-  if (values['data-dir']) flags.dataDir = values['data-dir'];
-  if (values.region) flags.region = values.region;
-  if (values.database) flags.database = values.database;
-  if (values['database-schema']) flags.databaseSchema = values['database-schema'];
-  const settings = resolveSettings(flags);
+  const settings = storeSettings(values, values.region ? { region: values.region } : {});
   const endpoint = values.endpoint ?? process.env.ROLECALL_ENDPOINT ?? `http://127.0.0.1:${settings.port}`;
   const store = await openStore(settings);
   try {

@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { AssumeGraph, type AssumeAnswer } from '../analyzer/index.js';
 import { formatAnswerJson, formatAnswerText, formatDot, formatMermaid } from '../analyzer/report/graph.js';
-import { resolveSettings } from '../config/config.js';
+import { STORE_OPTIONS, storeSettings } from './store-flags.js';
 import { openStore } from '../main.js';
 import { loadInventory } from './inventory.js';
 
@@ -43,7 +43,7 @@ export async function runWhoCanAssume(direction: 'who' | 'what', argv: string[],
   try {
     ({ values, positionals } = parseArgs({
       args: argv,
-      options: { 'data-dir': { type: 'string' }, database: { type: 'string' }, 'database-schema': { type: 'string' }, format: { type: 'string', default: 'text' }, 'max-depth': { type: 'string' }, 'no-color': { type: 'boolean' }, help: { type: 'boolean', short: 'h' } },
+      options: { ...STORE_OPTIONS, format: { type: 'string', default: 'text' }, 'max-depth': { type: 'string' }, 'no-color': { type: 'boolean' }, help: { type: 'boolean', short: 'h' } },
       strict: true,
       allowPositionals: true,
     }));
@@ -64,11 +64,7 @@ export async function runWhoCanAssume(direction: 'who' | 'what', argv: string[],
   if (!['text', 'json', 'mermaid', 'dot'].includes(format)) return usage('--format must be text, json, mermaid or dot');
   const maxDepth = values['max-depth'] === undefined ? 8 : Number(values['max-depth']);
   if (!Number.isInteger(maxDepth) || maxDepth < 1) return usage('--max-depth must be a positive whole number');
-  const flags: Record<string, string> = {};
-  if (values['data-dir']) flags.dataDir = values['data-dir'] as string;
-  if (values.database) flags.database = values.database as string;
-  if (values['database-schema']) flags.databaseSchema = values['database-schema'] as string;
-  const settings = resolveSettings(flags, io.env ?? process.env);
+  const settings = storeSettings(values, {}, io.env ?? process.env);
   if (settings.database === undefined && !existsSync(join(settings.dataDir, 'rolecall.db'))) {
     io.err(`rolecall ${direction}-can-assume: no Rolecall data in ${settings.dataDir} (start the server once, or give --data-dir)\n`);
     return 2;
