@@ -98,6 +98,7 @@ describe('rolecall aws-policies import', () => {
     const p = (await iam.call('GetPolicy', { PolicyArn: READ })).Policy;
     assert.deepEqual([p.PolicyName, p.PolicyId, p.Path, p.DefaultVersionId, p.Description, p.IsAttachable], ['RolecallTestIamRead', 'ANPAROLECALLTEST0000001', '/', 'v2', 'Read IAM (a test fixture)', true]);
     assert.equal(p.CreateDate.toISOString(), '2015-02-06T18:41:00.000Z');
+    assert.equal(p.UpdateDate.toISOString(), '2019-06-21T19:40:00.000Z');
     const v1 = (await iam.call('GetPolicyVersion', { PolicyArn: READ, VersionId: 'v1' })).PolicyVersion;
     assert.deepEqual(JSON.parse(decodeURIComponent(v1.Document)), readV1);
     assert.equal(v1.IsDefaultVersion, false);

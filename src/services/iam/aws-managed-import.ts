@@ -14,10 +14,10 @@
  */
 import { parsePolicy } from '../../policy/index.js';
 import type { ManagedPolicyRecord, PolicyVersionRecord, Store } from '../../store/ports.js';
+import { parsePolicyArn } from './shared/operation-kit.js';
 
 /** The account AWS managed policies live in (store/sql/policies.ts AWS_ACCOUNT). */
 const AWS_ACCOUNT = 'aws';
-const AWS_POLICY_ARN = /^arn:aws:iam::aws:policy(\/(?:[\u0021-\u007e]+\/)?)?([\w+=,.@-]{1,128})$/;
 
 export interface AwsManagedImportReport {
   imported: string[];
@@ -56,10 +56,9 @@ function date(v: unknown): Date | undefined {
 function parseDetail(p: Record<string, unknown>): Parsed | { arn: string; reason: string } {
   const arn = typeof p.Arn === 'string' ? p.Arn : '';
   const fail = (reason: string) => ({ arn: arn || String(p.PolicyName ?? '?'), reason });
-  const m = AWS_POLICY_ARN.exec(arn);
-  if (!m) return fail('not an AWS managed policy ARN (arn:aws:iam::aws:policy/...)');
-  const path = m[1] ?? '/';
-  const name = m[2]!;
+  const parts = parsePolicyArn(arn);
+  if (!parts || parts.account !== AWS_ACCOUNT) return fail('not an AWS managed policy ARN (arn:aws:iam::aws:policy/...)');
+  const { path, name } = parts;
   if (p.PolicyName !== undefined && p.PolicyName !== name) return fail(`PolicyName ${String(p.PolicyName)} does not match the ARN`);
   if (typeof p.PolicyId !== 'string' || !/^[A-Z0-9]{16,128}$/.test(p.PolicyId)) return fail('PolicyId missing or not an IAM unique id');
   const createdAt = date(p.CreateDate);
@@ -112,7 +111,6 @@ export async function importAwsManagedPolicies(store: Store, json: unknown): Pro
         await tx.policies.create({ ...record, defaultVersionId: first!.versionId }, { ...first!, isDefault: true });
         for (const v of rest) await tx.policies.addVersion({ ...v, isDefault: false });
         if (record.defaultVersionId !== first!.versionId) await tx.policies.setDefaultVersion(record.arn, record.defaultVersionId, record.updatedAt);
-        await tx.policies.update(record.arn, { updatedAt: record.updatedAt });
       });
       report.imported.push(record.arn);
       continue;
