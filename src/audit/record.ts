@@ -26,6 +26,8 @@ const NAMED_RESOURCES: ReadonlyArray<[string, string]> = [
   ['instanceProfileName', 'AWS::IAM::InstanceProfile'],
   ['accessKeyId', 'AWS::IAM::AccessKey'],
   ['serialNumber', 'AWS::IAM::MFADevice'],
+  // The type name AWS Config and CloudFormation use; not confirmed in CloudTrail lookup output.
+  ['openIDConnectProviderArn', 'AWS::IAM::OIDCProvider'],
 ];
 
 const str = (v: unknown): string | undefined => (typeof v === 'string' && v !== '' ? v : undefined);
@@ -57,6 +59,7 @@ export function lookupResources(e: CloudTrailEvent): AuditResource[] {
     add('AWS::IAM::AccessKey', str(obj(res.accessKey)?.accessKeyId));
     add('AWS::IAM::Policy', str(obj(res.policy)?.arn));
     add('AWS::IAM::MFADevice', str(obj(res.virtualMFADevice)?.serialNumber));
+    add('AWS::IAM::OIDCProvider', str(res.openIDConnectProviderArn));
   }
   for (const r of e.resources ?? []) if (r.type) add(r.type, r.ARN);
   return out;

@@ -6,6 +6,7 @@ import { accountOperations } from './iam/account.js';
 import { groupOperations } from './iam/groups.js';
 import { instanceProfileOperations } from './iam/instance-profiles.js';
 import { mfaOperations } from './iam/mfa.js';
+import { oidcProviderOperations } from './iam/oidc-providers.js';
 import { policyOperations } from './iam/policies.js';
 import { rolePolicyOperations } from './iam/role-policies.js';
 import { roleOperations } from './iam/roles.js';
@@ -28,6 +29,7 @@ export const ALL_OPERATIONS: Operation<any, any>[] = [
   ...accessKeyOperations,
   ...mfaOperations,
   ...instanceProfileOperations,
+  ...oidcProviderOperations,
   ...accountOperations,
   ...stsCallerOperations,
   assumeRole,

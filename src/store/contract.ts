@@ -16,6 +16,7 @@ import { auditBatchContract } from './contract/audit-batches.js';
 import { credentialContract } from './contract/credentials.js';
 import { durabilityContract, type DurableTarget } from './contract/durability.js';
 import { identityContract } from './contract/identities.js';
+import { oidcProviderContract } from './contract/oidc-providers.js';
 import { rolePolicyContract } from './contract/roles-policies.js';
 import { workloadContract } from './contract/workloads.js';
 
@@ -31,6 +32,7 @@ export function runStoreContract(name: string, open: () => Promise<Store>, optio
     identityContract(open);
     rolePolicyContract(open);
     credentialContract(open);
+    oidcProviderContract(open);
     atomicityContract(open);
     workloadContract(open, options.durable);
     auditContract(open, options.durable);

@@ -132,6 +132,29 @@ export interface MfaDeviceRecord {
   tags: Tag[];
 }
 
+/**
+ * An IAM OpenID Connect identity provider (CreateOpenIDConnectProvider): whose ID tokens
+ * AssumeRoleWithWebIdentity accepts for the account's roles.
+ * https://docs.aws.amazon.com/IAM/latest/APIReference/API_CreateOpenIDConnectProvider.html
+ */
+export interface OidcProviderRecord {
+  accountId: string;
+  /**
+   * The issuer URL without its `https://` scheme, as the ARN, GetOpenIDConnectProvider's `Url`
+   * and trust-policy condition keys write it (`token.actions.githubusercontent.com`,
+   * `example.com/tenant`): host lowercased, no trailing slash. Unique per account.
+   */
+  url: string;
+  /** arn:aws:iam::ACCOUNT:oidc-provider/URL */
+  arn: string;
+  /** Audiences (client ids) accepted in a token's `aud`, in the order added. */
+  clientIds: string[];
+  /** SHA-1 thumbprints (40 lowercase hex digits) of the issuer's TLS certificate chain. */
+  thumbprints: string[];
+  tags: Tag[];
+  createdAt: Date;
+}
+
 export interface InstanceProfileRecord {
   accountId: string;
   name: string;
@@ -330,6 +353,16 @@ export interface InstanceProfileRepo {
   delete(accountId: string, name: string): Promise<boolean>;
 }
 
+export interface OidcProviderRepo {
+  /** Throws if the account already has a provider with this url. */
+  create(p: OidcProviderRecord): Promise<void>;
+  get(accountId: string, url: string): Promise<OidcProviderRecord | undefined>;
+  /** The account's providers, ordered by url. */
+  list(accountId: string): Promise<OidcProviderRecord[]>;
+  update(accountId: string, url: string, patch: Patch<Pick<OidcProviderRecord, 'clientIds' | 'thumbprints' | 'tags'>>): Promise<boolean>;
+  delete(accountId: string, url: string): Promise<boolean>;
+}
+
 export interface InstanceRepo {
   create(i: InstanceRecord): Promise<void>;
   get(id: string): Promise<InstanceRecord | undefined>;
@@ -456,6 +489,7 @@ export interface Store {
   accessKeys: AccessKeyRepo;
   mfaDevices: MfaDeviceRepo;
   instanceProfiles: InstanceProfileRepo;
+  oidcProviders: OidcProviderRepo;
   instances: InstanceRepo;
   tasks: TaskRepo;
   settings: SettingsRepo;

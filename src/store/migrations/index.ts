@@ -10,6 +10,7 @@ import { audit } from './0002-audit.js';
 import { instances } from './0003-instances.js';
 import { changeNotify } from './0004-change-notify.js';
 import { auditBatches } from './0005-audit-batches.js';
+import { oidcProviders } from './0006-oidc-providers.js';
 
 export const MIGRATIONS: Readonly<Record<string, Migration>> = Object.freeze({
   '0001_initial': initial,
@@ -17,6 +18,7 @@ export const MIGRATIONS: Readonly<Record<string, Migration>> = Object.freeze({
   '0003_instances': instances,
   '0004_change_notify': changeNotify,
   '0005_audit_batches': auditBatches,
+  '0006_oidc_providers': oidcProviders,
 });
 
 export const MIGRATION_TABLE = 'rolecall_migration';

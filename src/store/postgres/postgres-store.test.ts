@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
 import { runStoreContract } from '../contract.js';
 import { ACCT, mfaDevice, role, T1, user } from '../contract/fixtures.js';
+import { oidcProvider } from '../contract/oidc-providers.js';
 import { MIGRATION_TABLE, MIGRATIONS } from '../migrations/index.js';
 import { StoreUnavailableError, type StoreChange } from '../ports.js';
 import { MasterKey } from '../sealing.js';
@@ -223,6 +224,15 @@ describe('postgres adapter: several nodes on one database', pgTestOptions(), () 
     assert.deepEqual(seen.filter((c) => c.table !== 'settings'), [], 'nothing for the rollback or the last-used stamp');
     await b.roles.update(ACCT, 'stamped', { description: 'a real change' });
     await waitFor(seen, (c) => c.table === 'roles', 3000);
+  });
+
+  it('a change to an OIDC provider is announced (0006 adds the table to the feed)', async () => {
+    seen.length = 0;
+    await b.oidcProviders.create(oidcProvider('issuer.example.com'));
+    await waitFor(seen, (c) => c.table === 'oidc_providers', 3000);
+    seen.length = 0;
+    await b.oidcProviders.update(ACCT, 'issuer.example.com', { clientIds: ['other'] });
+    await waitFor(seen, (c) => c.table === 'oidc_providers', 3000);
   });
 
   it('a lost notification connection resyncs and reconnects', async () => {

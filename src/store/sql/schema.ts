@@ -143,6 +143,20 @@ export interface InstanceProfilesTable {
   tags: string;
 }
 
+/** IAM OIDC identity providers (0006_oidc_providers); key (account_id, url). */
+export interface OidcProvidersTable {
+  account_id: string;
+  /** Issuer url without `https://`, host lowercased, no trailing slash (the ARN's resource part). */
+  url: string;
+  arn: string;
+  /** JSON array of strings, in the order added. */
+  client_ids: string;
+  /** JSON array of 40-hex-digit strings (lowercase). */
+  thumbprints: string;
+  tags: string;
+  created_at: string;
+}
+
 export interface InstanceProfileRolesTable {
   profile_id: string;
   role_id: string;
@@ -259,6 +273,7 @@ export interface Database {
   mfa_devices: MfaDevicesTable;
   instance_profiles: InstanceProfilesTable;
   instance_profile_roles: InstanceProfileRolesTable;
+  oidc_providers: OidcProvidersTable;
   instances: InstancesTable;
   tasks: TasksTable;
   settings: SettingsTable;

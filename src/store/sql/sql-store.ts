@@ -26,6 +26,7 @@ import { inlinePolicyRepo } from './inline-policies.js';
 import { instanceProfileRepo } from './instance-profiles.js';
 import { instanceRepo, taskRepo } from './workloads.js';
 import { mfaDeviceRepo } from './mfa-devices.js';
+import { oidcProviderRepo } from './oidc-providers.js';
 import { policyRepo } from './policies.js';
 import { roleRepo } from './roles.js';
 import type { Database } from './schema.js';
@@ -160,6 +161,7 @@ export function createSqlStore(opts: SqlStoreOptions): Store {
       accessKeys: accessKeyRepo(ctx),
       mfaDevices: mfaDeviceRepo(ctx),
       instanceProfiles: instanceProfileRepo(ctx),
+      oidcProviders: oidcProviderRepo(ctx),
       instances: instanceRepo(ctx),
       tasks: taskRepo(ctx),
       settings: settingsRepo(ctx),

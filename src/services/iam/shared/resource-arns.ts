@@ -1,6 +1,6 @@
 /**
  * The resource ARNs IAM actions are authorized against (Service Authorization Reference, IAM:
- * user, group, instance-profile, mfa, role resource types), computed before the operation runs.
+ * user, group, instance-profile, mfa, oidc-provider, role resource types), computed before the operation runs.
  *
  * `Operation.resources()` is synchronous, so an existing entity's path cannot be read from the
  * store there. These helpers use the path when it is known without I/O (the request names it,
@@ -10,6 +10,7 @@
  */
 import { iamArn, type IamEntityType } from '../../../domain/arns.js';
 import type { OperationContext } from '../../operation.js';
+import { normalizeOidcUrl, oidcProviderArn } from './oidc.js';
 
 function account(ctx: OperationContext): string {
   return ctx.caller?.accountId ?? '*';
@@ -45,4 +46,13 @@ export function instanceProfileResource(ctx: OperationContext, name: string, pat
 
 export function mfaResource(ctx: OperationContext, name: string, path?: string): string {
   return byName(ctx, 'mfa', name, path);
+}
+
+/**
+ * An OIDC provider's ARN from its issuer url as a request gives it (`https://…`): the stored form
+ * when the url is valid, otherwise the url without its scheme (the request fails in `run`).
+ */
+export function oidcProviderResource(ctx: OperationContext, url: unknown): string {
+  const raw = typeof url === 'string' ? url : '';
+  return oidcProviderArn(account(ctx), normalizeOidcUrl(raw) ?? raw.replace(/^https:\/\//i, ''));
 }
