@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { parsePolicy, type NamedPolicy } from '../policy/index.js';
 import { AssumeGraph, whatCanAssume, whoCanAssume } from './assume-graph.js';
 import type { Inventory, InventoryRole, InventoryUser } from './inventory.js';
-import { formatAnswerJson, formatAnswerText, formatDot, formatMermaid } from './report/graph.js';
+import { describeCondition, formatAnswerJson, formatAnswerText, formatDot, formatMermaid } from './report/graph.js';
 
 const A = '111111111111'; // prod
 const B = '222222222222'; // ci
@@ -79,7 +79,7 @@ describe('who can assume', () => {
       ],
     );
     const alice = by.get(`arn:aws:iam::${A}:user/alice`)!;
-    assert.deepEqual(alice.paths[0]!.edges[0]!.conditions, [{ key: 'aws:MultiFactorAuthPresent', value: 'true', kind: 'mfa' }]);
+    assert.deepEqual(alice.paths[0]!.edges[0]!.conditions, [{ key: 'aws:MultiFactorAuthPresent', value: 'true', kind: 'mfa', test: { operator: 'Bool', values: ['true'] } }]);
     assert.equal(alice.crossAccount, false);
     const bob = by.get(`arn:aws:iam::${B}:user/bob`)!;
     assert.equal(bob.crossAccount, true);
@@ -87,7 +87,7 @@ describe('who can assume', () => {
     assert.deepEqual(bob.paths[0]!.nodes, [`arn:aws:iam::${B}:user/bob`, `arn:aws:iam::${B}:role/ci`, `arn:aws:iam::${A}:role/deployer`, `arn:aws:iam::${A}:role/prod-admin`]);
     const hop2 = bob.paths[0]!.edges[1]!;
     assert.equal(hop2.crossAccount, true);
-    assert.deepEqual(hop2.conditions, [{ key: 'sts:ExternalId', value: 'ci-ext', kind: 'external-id' }]);
+    assert.deepEqual(hop2.conditions, [{ key: 'sts:ExternalId', value: 'ci-ext', kind: 'external-id', test: { operator: 'StringEquals', values: ['ci-ext'] } }]);
     const gh = by.get(`federated:${GH}`)!;
     assert.equal(gh.node.kind, 'federated');
     assert.equal(gh.paths[0]!.edges[0]!.action, 'sts:AssumeRoleWithWebIdentity');
@@ -192,6 +192,12 @@ describe('who-can-assume output', () => {
     assert.match(t, /user {5}arn:aws:iam::111111111111:user\/alice\n {11}direct; needs MFA/);
     assert.match(t, /via ci → deployer \(3 hops; role chaining/);
     assert.match(t, /hop 2 ci → deployer: needs external id "ci-ext", cross-account/);
+    // A pattern reads as the pattern, not as the one value the search tried.
+    assert.equal(describeCondition({ key: 'x.example:sub', value: 'repo:o/a:', kind: 'provider-claim', test: { operator: 'StringLike', values: ['repo:o/a:*'] } }), 'x.example:sub StringLike "repo:o/a:*"');
+    assert.equal(describeCondition({ key: 'x.example:aud', value: 'a', kind: 'provider-claim', test: { operator: 'StringEquals', values: ['a'] } }), 'x.example:aud = "a"');
+    assert.equal(describeCondition({ key: 'x.example:aud', value: 'a', kind: 'provider-claim', test: { operator: 'StringEquals', values: ['a', 'b'] } }), 'x.example:aud StringEquals ["a", "b"]');
+    // 'federated' fills its column: a space still separates it from the ARN.
+    assert.match(formatAnswerText(whoCanAssume(inventory(), `arn:aws:iam::${B}:role/ci`)), /federated arn:aws:iam::222222222222:oidc-provider\/token\.actions\.githubusercontent\.com/);
     const j = JSON.parse(formatAnswerJson(a()));
     assert.equal(j.results.length, 5);
     assert.ok(j.graph.edges.length >= 5);

@@ -31,8 +31,14 @@ export type ConditionKind = 'mfa' | 'external-id' | 'source-identity' | 'session
 
 export interface EdgeCondition {
   key: string;
+  /** A value that satisfies the trust policy (the witness the search found). */
   value: ContextValue;
   kind: ConditionKind;
+  /**
+   * The granting statement's own test of the key, when it has exactly one: the operator and the
+   * values as written (e.g. `StringLike` ["repo:org/app:*"]), so a pattern reads as a pattern.
+   */
+  test?: { operator: string; values: string[] };
 }
 
 export interface AssumeEdge {
@@ -479,7 +485,10 @@ export class AssumeGraph {
       if (lower === 'aws:multifactorauthpresent') for (const k of Object.keys(without)) if (k.toLowerCase() === 'aws:multifactorauthage') delete without[k];
       if (!this.allowed(ri, c, action, without).ok) {
         const name = Object.keys(hit.context).find((k) => k.toLowerCase() === lower) ?? lower;
-        conditions.push({ key: name, value: v, kind: conditionKind(lower) });
+        const cond: EdgeCondition = { key: name, value: v, kind: conditionKind(lower) };
+        const tests = (ri.trust?.policy.Statement[hit.statement]?.Condition ?? []).filter((t) => t.key.toLowerCase() === lower);
+        if (tests.length === 1) cond.test = { operator: tests[0]!.operator, values: tests[0]!.values };
+        conditions.push(cond);
       }
     }
     return { from: caller.node.id, to: ri.role.arn, action, crossAccount: cross, statement: hit.statement, conditions };

@@ -77,11 +77,11 @@ describe('rolecall who-can-assume / what-can-assume against a live data director
       [`arn:aws:iam::${B}:user/bob`]: 3,
     });
     const alice = j.results.find((x: { id: string }) => x.id.endsWith(':user/alice'));
-    assert.deepEqual(alice.paths[0].hops[0].conditions, [{ key: 'aws:MultiFactorAuthPresent', value: 'true', kind: 'mfa' }]);
+    assert.deepEqual(alice.paths[0].hops[0].conditions, [{ key: 'aws:MultiFactorAuthPresent', value: 'true', kind: 'mfa', test: { operator: 'Bool', values: ['true'] } }]);
     const bob = j.results.find((x: { id: string }) => x.id.endsWith(':user/bob'));
     assert.equal(bob.crossAccount, true);
     assert.deepEqual(bob.paths[0].hops.map((h: { crossAccount: boolean }) => h.crossAccount), [false, true, false]);
-    assert.deepEqual(bob.paths[0].hops[1].conditions, [{ key: 'sts:ExternalId', value: 'ci-ext-42', kind: 'external-id' }]);
+    assert.deepEqual(bob.paths[0].hops[1].conditions, [{ key: 'sts:ExternalId', value: 'ci-ext-42', kind: 'external-id', test: { operator: 'StringEquals', values: ['ci-ext-42'] } }]);
     // A role name works as well as its ARN; text and graphs.
     const text = await cli(['who-can-assume', 'prod-admin']);
     assert.equal(text.code, 0, text.stderr);

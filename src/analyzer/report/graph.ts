@@ -13,8 +13,15 @@ export function describeCondition(c: EdgeCondition): string {
       return `external id ${v}`;
     case 'source-identity':
       return `source identity ${v}`;
-    default:
+    default: {
+      // A pattern or a choice reads as such (the witness is one value that passes).
+      const t = c.test;
+      if (t && (/like/i.test(t.operator) || t.values.length > 1)) {
+        const vs = t.values.length === 1 ? JSON.stringify(t.values[0]) : `[${t.values.map((x) => JSON.stringify(x)).join(', ')}]`;
+        return `${c.key} ${t.operator} ${vs}`;
+      }
       return `${c.key} = ${v}`;
+    }
   }
 }
 
@@ -33,7 +40,8 @@ export function formatAnswerText(a: AssumeAnswer, opts: { color?: boolean; stats
   lines.push('');
   if (!a.results.length) lines.push(a.direction === 'who' ? '  nobody: no principal of the inventory, and no principal the trust policy names, gets in' : '  nothing');
   for (const r of a.results) {
-    const kind = (a.direction === 'who' ? r.node.kind : 'role').padEnd(9);
+    const k = a.direction === 'who' ? r.node.kind : 'role';
+    const kind = k.length < 9 ? k.padEnd(9) : `${k} `; // 'federated' is as long as the column
     const tags = [r.crossAccount ? c('35', 'cross-account') : '', r.node.external ? c('2', 'outside the inventory') : ''].filter(Boolean).join(' ');
     lines.push(`  ${c('1', kind)}${r.node.label}${tags ? `  ${tags}` : ''}`);
     for (const p of r.paths) {
