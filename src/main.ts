@@ -2,6 +2,7 @@
  * Composition root: the only place that names concrete adapters (SQLite or PostgreSQL store, pino logger,
  * system clock, crypto randomness) and wires them into the gateway and the HTTP listener.
  */
+import { OidcKeySource } from './federation/oidc-keys.js';
 import { pino, type Logger } from 'pino';
 import { GatewayAudit } from './audit/gateway-audit.js';
 import { startRetention } from './audit/retention.js';
@@ -137,6 +138,7 @@ export async function startServer(settings: Settings, opts: ServerOptions = {}):
       clock,
       random,
       sessions,
+      webIdentityKeys: new OidcKeySource({ nowMs: () => clock.now().getTime() }),
       resolveSessionToken,
       operations: operationRegistry(),
       authorizer,

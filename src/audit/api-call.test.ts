@@ -68,6 +68,15 @@ describe('userIdentity', () => {
     assert.deepEqual(Object.keys(userIdentityOf(session).sessionContext ?? {}), ['sessionIssuer', 'attributes', 'sourceIdentity']);
   });
 
+  it('a role session from AssumeRoleWithWebIdentity carries webIdFederationData', () => {
+    const provider = `arn:aws:iam::${A}:oidc-provider/token.actions.githubusercontent.com`;
+    const web = callerFromClaims(claims({ roleArn: `arn:aws:iam::${A}:role/ci`, roleId: 'AROACICICICICICICIC1', roleName: 'ci', sessionName: 'run-1', federatedProvider: provider }), []);
+    const ctx = userIdentityOf(web).sessionContext;
+    assert.deepEqual(ctx?.webIdFederationData, { federatedProvider: provider, attributes: {} });
+    assert.deepEqual(Object.keys(ctx ?? {}), ['sessionIssuer', 'webIdFederationData', 'attributes']);
+    assert.equal(web.session?.federatedProvider, provider);
+  });
+
   it('GetSessionToken and GetFederationToken sessions', () => {
     const userSession = callerFromClaims(claims({ kind: 'user-session', userName: 'alice', userId: alice.userId, userArn: alice.arn }), []);
     assert.deepEqual(userIdentityOf(userSession), { ...userIdentityOf(alice), accessKeyId: 'ASIASESSIONSESSION01', sessionContext: { attributes: { creationDate: '2026-04-05T05:00:00Z', mfaAuthenticated: 'false' } } });

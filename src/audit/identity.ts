@@ -42,6 +42,7 @@ function issuerOf(caller: Caller): SessionIssuer | undefined {
 /** The userIdentity of a request made by `caller`. */
 export function userIdentityOf(caller: Caller): UserIdentity {
   if (caller.kind === 'service') return serviceIdentity(caller.userId);
+  if (caller.kind === 'web-identity') return webIdentityUser(caller.arn, caller.userId, caller.userName ?? '');
   const type = caller.kind === 'root' ? 'Root' : caller.kind === 'user' ? 'IAMUser' : caller.kind === 'assumed-role' ? 'AssumedRole' : 'FederatedUser';
   const id: UserIdentity = { type, principalId: caller.userId, arn: caller.arn, accountId: caller.accountId, accessKeyId: caller.accessKeyId };
   if (caller.kind === 'user' && caller.userName !== undefined) id.userName = caller.userName;
@@ -53,8 +54,9 @@ export function userIdentityOf(caller: Caller): UserIdentity {
     const issuer = issuerOf(caller);
     if (issuer) ctx.sessionIssuer = issuer;
     if (s.sourceIdentity !== undefined) ctx.sourceIdentity = s.sourceIdentity;
-    // CloudTrail lists sessionIssuer before attributes.
-    id.sessionContext = issuer ? { sessionIssuer: issuer, ...ctx } : ctx;
+    // CloudTrail lists sessionIssuer, then webIdFederationData, then attributes.
+    const web = s.federatedProvider !== undefined ? { webIdFederationData: { federatedProvider: s.federatedProvider, attributes: {} } } : {};
+    id.sessionContext = issuer ? { sessionIssuer: issuer, ...web, ...ctx } : { ...web, ...ctx };
   }
   return id;
 }
@@ -62,6 +64,14 @@ export function userIdentityOf(caller: Caller): UserIdentity {
 /** The caller as the role's account sees it in a cross-account AssumeRole. */
 export function crossAccountIdentity(caller: Caller): UserIdentity {
   return { type: 'AWSAccount', principalId: caller.userId, accountId: caller.accountId };
+}
+
+/**
+ * The caller of AssumeRoleWithWebIdentity: `principalId` is `<provider>:<audience>:<subject>`,
+ * `userName` the token's subject, `identityProvider` the OIDC provider's ARN.
+ */
+export function webIdentityUser(providerArn: string, principalId: string, subject: string): UserIdentity {
+  return { type: 'WebIdentityUser', principalId, userName: subject, identityProvider: providerArn };
 }
 
 /** An AWS service acting on its own (e.g. `ec2.amazonaws.com` fetching role credentials). */

@@ -34,6 +34,8 @@ export interface AuthorizeRequest {
  *   ABSENT, which is what makes `BoolIfExists` differ from `Bool` for MFA checks.
  * - aws:MultiFactorAuthAge: only when MFA authenticated the session (seconds since then).
  * - aws:SourceIdentity: every request of a session that has one (it persists through chaining).
+ * - aws:FederatedProvider: every request of a role session from AssumeRoleWithWebIdentity (the
+ *   OIDC provider's ARN).
  * - aws:PrincipalTag/k: the caller's tags (user tags; role tags overridden by session tags;
  *   for a federated user, the federating user's tags overridden by the session tags).
  */
@@ -46,6 +48,7 @@ export function callerContext(caller: Caller, now: Date): Record<string, Context
     c['aws:MultiFactorAuthPresent'] = s.mfaAuthenticatedAt ? 'true' : 'false';
     if (s.mfaAuthenticatedAt) c['aws:MultiFactorAuthAge'] = String(Math.max(0, Math.floor((now.getTime() - s.mfaAuthenticatedAt.getTime()) / 1000)));
     if (s.sourceIdentity) c['aws:SourceIdentity'] = s.sourceIdentity;
+    if (s.federatedProvider) c['aws:FederatedProvider'] = s.federatedProvider;
   }
   return c;
 }

@@ -18,8 +18,8 @@ export class StorePolicySource implements PolicySource {
   constructor(private readonly store: Store) {}
 
   async policiesFor(caller: Caller): Promise<PolicySet> {
-    // A service principal has no identity policies here: the trust policy alone decides.
-    if (caller.kind === 'root' || caller.kind === 'service') return {};
+    // A service principal or a web identity has no identity policies: the trust policy alone decides.
+    if (caller.kind === 'root' || caller.kind === 'service' || caller.kind === 'web-identity') return {};
     // A federated user made by the root user: root may do everything, so the session policies
     // alone decide (GetFederationToken: "the intersection of the caller's and the session's").
     const ids: { identity: NamedPolicy[]; boundary?: NamedPolicy } = caller.kind === 'federated-user' && !caller.userName ? { identity: [ROOT_EQUIVALENT] } : await identityPolicySet(this.store, caller);

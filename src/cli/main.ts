@@ -26,6 +26,7 @@ Commands:
   what-can-assume ARN      every role a principal can assume, directly or by chaining
   aws-policies import FILE AWS managed policies, from 'aws iam get-account-authorization-details' output
   mfa code SEEDFILE        the current TOTP code of a virtual MFA device's seed (an authenticator app)
+  oidc-issuer init|serve|token  a development OpenID Connect issuer, for AssumeRoleWithWebIdentity
   version                  print the version
   help                     this text
 
@@ -73,6 +74,8 @@ export async function main(argv: string[]): Promise<number> {
       return (await import('./aws-policies.js')).runAwsPolicies(rest, out, err);
     case 'mfa':
       return (await import('./mfa-code.js')).runMfa(rest, out, err);
+    case 'oidc-issuer':
+      return (await import('./oidc-issuer.js')).runOidcIssuer(rest, out, err);
     case 'version':
     case '--version':
       out(`rolecall ${version()}\n`);

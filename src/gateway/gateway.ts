@@ -33,6 +33,7 @@ import { missingAuthenticationToken, parseAuth, toJsonProtocolError, wrongServic
 import type { Store } from '../store/ports.js';
 import type { SessionIssuer } from '../tokens/claims.js';
 import { AuthenticationError, authenticate, sigv4AwsError, type AuthenticateDeps } from './authenticate.js';
+import type { WebIdentityKeySource } from '../services/sts/web-identity-token.js';
 import { GatewayOperationContext } from './request-context.js';
 import { serverFault } from './server-fault.js';
 import { withStoredPaths } from './resource-paths.js';
@@ -48,6 +49,8 @@ export interface GatewayDeps {
   defaultRegion: string;
   resolveSessionToken?: AuthenticateDeps['resolveSessionToken'];
   sessions?: SessionIssuer;
+  /** OpenID Connect issuers' signing keys (AssumeRoleWithWebIdentity). */
+  webIdentityKeys?: WebIdentityKeySource;
   /** The audit trail (absent: auditing off). */
   audit?: GatewayAudit;
   /** --trust-guardrail (absent: off). */
@@ -83,6 +86,7 @@ export class Gateway {
     let decoded: Decoded | undefined;
     let caller: Caller | undefined;
     let region: string | undefined;
+    let ctx: GatewayOperationContext | undefined;
     try {
       // 1. What the signature says (scope service, key id): no secrets yet.
       const parsed = parseAuth(raw);
@@ -116,12 +120,13 @@ export class Gateway {
       const op = this.deps.operations.get(`${decoded.service}:${decoded.operation}`);
       if (!op) throw new AwsError('NotImplemented', `Rolecall does not implement ${decoded.service}:${decoded.operation} yet.`);
       region = auth?.region ?? this.deps.defaultRegion;
-      const ctx = new GatewayOperationContext(this.deps.store, this.deps.clock, this.deps.random, caller, requestId, region, this.deps.authorizer, {
+      ctx = new GatewayOperationContext(this.deps.store, this.deps.clock, this.deps.random, caller, requestId, region, this.deps.authorizer, {
         now,
         sourceIp: req.remoteAddress,
         userAgent: header(req, 'user-agent'),
       });
       if (this.deps.sessions) ctx.sessions = this.deps.sessions;
+      if (this.deps.webIdentityKeys) ctx.webIdentityKeys = this.deps.webIdentityKeys;
       if (this.deps.audit) ctx.audit = this.deps.audit.trail;
       if (this.deps.trustGuardrail) ctx.trustGuardrail = this.deps.trustGuardrail;
       // 4. Authorize.
@@ -140,10 +145,10 @@ export class Gateway {
       }
       // 5. Run.
       const output = await op.run(decoded.input, ctx);
-      return await this.audited({ requestId, req, decoded, caller, region, output }, encodeOutput(decoded.service, decoded.operation, output ?? {}, requestId), hold);
+      return await this.audited({ requestId, req, decoded, caller: caller ?? ctx.unsignedCaller, region, output }, encodeOutput(decoded.service, decoded.operation, output ?? {}, requestId), hold);
     } catch (e) {
       const err = this.wireError(service, e, requestId);
-      return this.audited({ requestId, req, decoded, caller, region, error: err }, encodeError(service, err, requestId), hold);
+      return this.audited({ requestId, req, decoded, caller: caller ?? ctx?.unsignedCaller, region, error: err }, encodeError(service, err, requestId), hold);
     }
   }
 

@@ -18,6 +18,7 @@ import type { ContextValue } from '../policy/index.js';
 import type { OperationContext } from '../services/operation.js';
 import type { Store } from '../store/ports.js';
 import type { SessionIssuer } from '../tokens/claims.js';
+import type { WebIdentityKeySource } from '../services/sts/web-identity-token.js';
 import { requestKeys } from './request-keys.js';
 
 /** What the request's condition keys are built from, beyond the region and caller. */
@@ -29,8 +30,10 @@ export interface RequestOrigin {
 
 export class GatewayOperationContext implements OperationContext {
   sessions?: SessionIssuer;
+  webIdentityKeys?: WebIdentityKeySource;
   audit?: AuditTrail;
   trustGuardrail?: 'error' | 'security';
+  unsignedCaller?: Caller;
   #keys: Record<string, ContextValue> | undefined;
   readonly #origin: RequestOrigin;
 

@@ -13,6 +13,7 @@ import type { Authorizer } from '../authz/authorizer.js';
 import type { ContextValue } from '../policy/index.js';
 import type { Store } from '../store/ports.js';
 import type { SessionIssuer } from '../tokens/claims.js';
+import type { WebIdentityKeySource } from './sts/web-identity-token.js';
 
 export type ServiceName = 'iam' | 'sts' | 'cloudtrail' | 'accessanalyzer';
 
@@ -31,8 +32,15 @@ export interface OperationContext {
   requestContext?: Record<string, ContextValue>;
   /** Mints temporary credentials (STS). */
   sessions?: SessionIssuer;
+  /** OpenID Connect issuers' signing keys (AssumeRoleWithWebIdentity). */
+  webIdentityKeys?: WebIdentityKeySource;
   /** The audit trail, for operations that record more than their own call (e.g. cross-account copies). */
   audit?: AuditTrail;
+  /**
+   * Unsigned operations: who the call turned out to come from, once known (the web identity of a
+   * verified token), for the audit record of the call, success or failure.
+   */
+  unsignedCaller?: Caller;
   /** Trust policies with analyzer findings at or above this level are refused (--trust-guardrail). */
   trustGuardrail?: 'error' | 'security';
 }

@@ -14,6 +14,7 @@ import { simulateOperations } from './iam/simulate.js';
 import { userOperations } from './iam/users.js';
 import type { Operation } from './operation.js';
 import { assumeRole } from './sts/assume-role.js';
+import { assumeRoleWithWebIdentity } from './sts/assume-role-with-web-identity.js';
 import { stsCallerOperations } from './sts/caller.js';
 import { decodeAuthorizationMessage } from './sts/decode-authorization-message.js';
 import { getFederationToken } from './sts/get-federation-token.js';
@@ -33,6 +34,7 @@ export const ALL_OPERATIONS: Operation<any, any>[] = [
   ...accountOperations,
   ...stsCallerOperations,
   assumeRole,
+  assumeRoleWithWebIdentity,
   getSessionToken,
   getFederationToken,
   decodeAuthorizationMessage,

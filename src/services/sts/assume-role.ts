@@ -36,7 +36,8 @@ function denied(caller: Caller, roleArn: string, action = 'sts:AssumeRole'): Aws
   return new AwsError('AccessDenied', `User: ${caller.arn} is not authorized to perform: ${action} on resource: ${roleArn}`);
 }
 
-async function sessionPolicies(ctx: OperationContext, role: RoleRecord, input: AssumeRoleInput): Promise<string[]> {
+/** The session policies of an assume call (inline `Policy`, managed `PolicyArns`), checked as STS checks them. */
+export async function sessionPolicies(ctx: OperationContext, role: RoleRecord, input: Pick<AssumeRoleInput, 'Policy' | 'PolicyArns'>): Promise<string[]> {
   const docs: string[] = [];
   if (input.Policy !== undefined) {
     validatePolicyDocument(input.Policy, 'session');

@@ -65,7 +65,7 @@ export interface RoleSession {
 }
 
 /** Session facts beyond the role and its name (defaults: none, chain depth 0). */
-export type RoleSessionExtras = Partial<Pick<SessionClaims, 'mfaAuthenticatedAt' | 'sourceIdentity' | 'tags' | 'transitiveTagKeys' | 'sessionPolicies' | 'chainDepth' | 'invokedBy'>> & {
+export type RoleSessionExtras = Partial<Pick<SessionClaims, 'mfaAuthenticatedAt' | 'sourceIdentity' | 'tags' | 'transitiveTagKeys' | 'sessionPolicies' | 'chainDepth' | 'invokedBy' | 'federatedProvider'>> & {
   originalCaller: string;
 };
 
@@ -89,6 +89,7 @@ export async function issueRoleSession(sessions: SessionIssuer, role: RoleRecord
   if (extras.mfaAuthenticatedAt !== undefined) claims.mfaAuthenticatedAt = extras.mfaAuthenticatedAt;
   if (extras.sourceIdentity !== undefined) claims.sourceIdentity = extras.sourceIdentity;
   if (extras.invokedBy !== undefined) claims.invokedBy = extras.invokedBy;
+  if (extras.federatedProvider !== undefined) claims.federatedProvider = extras.federatedProvider;
   const creds = await sessions.issue(claims);
   return {
     Credentials: creds,
