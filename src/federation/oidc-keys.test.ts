@@ -73,6 +73,10 @@ describe('OidcKeySource over real HTTPS', () => {
     assert.equal((await src.keys(issuer.issuer, [issuer.thumbprint], issuer.kid)).keys.length, 1, 'a known kid never refetches');
     await rejectsWith(src.keys(issuer.issuer, [issuer.thumbprint], 'rotated'), 'unreachable');
     issuer = await startDevIssuer(dir);
+    // A failure is answered from memory for a while (no connection per request to a down issuer).
+    await rejectsWith(src.keys(issuer.issuer, [issuer.thumbprint], 'rotated'), 'unreachable');
+    now += 5_001;
+    assert.equal((await src.keys(issuer.issuer, [issuer.thumbprint], 'rotated')).keys.length, 1, 'retried once the failure is old');
   });
 
   it('bounds the size and the wait of an answer', async () => {

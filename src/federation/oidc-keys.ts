@@ -12,7 +12,9 @@
  *   have a SHA-1 thumbprint in the provider's ThumbprintList, and the leaf must name the host.
  *
  * Keys are cached per (issuer, thumbprints) for `ttlMs`; a token signed with a key id the cached
- * set lacks refetches it at most once per `refreshCooldownMs` (key rotation at the IdP).
+ * set lacks refetches it at most once per `refreshCooldownMs` (key rotation at the IdP). A failed
+ * fetch is answered again for `failureTtlMs` without a new connection: tokens naming an issuer
+ * that is down cannot make the server open one connection per request.
  *
  * INVARIANT: nothing read from the network is trusted unless the connection passed one of the two
  * checks above; a response over `maxBytes` or slower than `timeoutMs` is an IdP failure.
@@ -39,6 +41,8 @@ export interface OidcKeySourceOptions {
   ttlMs?: number;
   /** Least time between two refetches for an unknown key id (default 30 s). */
   refreshCooldownMs?: number;
+  /** How long a failed fetch is answered from memory (default 5,000 ms). */
+  failureTtlMs?: number;
   /** Largest discovery document or key set accepted (default 512 KiB). */
   maxBytes?: number;
   /** Clock (ms), for the cache. */
@@ -58,8 +62,10 @@ export class OidcKeySource {
   readonly #ttlMs: number;
   readonly #cooldownMs: number;
   readonly #maxBytes: number;
+  readonly #failureTtlMs: number;
   readonly #now: () => number;
   readonly #cache = new Map<string, Cached>();
+  readonly #failures = new Map<string, { error: IdpKeyError; at: number }>();
   readonly #inflight = new Map<string, Promise<Cached>>();
 
   constructor(opts: OidcKeySourceOptions = {}) {
@@ -67,6 +73,7 @@ export class OidcKeySource {
     this.#ttlMs = opts.ttlMs ?? 3_600_000;
     this.#cooldownMs = opts.refreshCooldownMs ?? 30_000;
     this.#maxBytes = opts.maxBytes ?? 512 * 1024;
+    this.#failureTtlMs = opts.failureTtlMs ?? 5000;
     this.#now = opts.nowMs ?? Date.now;
   }
 
@@ -82,14 +89,25 @@ export class OidcKeySource {
       const known = kid === undefined || hit.jwks.keys.some((k) => k.kid === kid);
       if (known || now - hit.fetchedAt < this.#cooldownMs) return hit.jwks;
     }
+    const failed = this.#failures.get(cacheKey);
+    if (failed && now - failed.at < this.#failureTtlMs) throw failed.error;
     let p = this.#inflight.get(cacheKey);
     if (!p) {
-      p = this.#fetchKeys(issuer, thumbprints).finally(() => this.#inflight.delete(cacheKey));
+      p = this.#fetchKeys(issuer, thumbprints).then(
+        (fresh) => {
+          this.#cache.set(cacheKey, fresh);
+          this.#failures.delete(cacheKey);
+          return fresh;
+        },
+        (e: unknown) => {
+          if (e instanceof IdpKeyError) this.#failures.set(cacheKey, { error: e, at: this.#now() });
+          throw e;
+        },
+      );
+      p = p.finally(() => this.#inflight.delete(cacheKey));
       this.#inflight.set(cacheKey, p);
     }
-    const fresh = await p;
-    this.#cache.set(cacheKey, fresh);
-    return fresh.jwks;
+    return (await p).jwks;
   }
 
   async #fetchKeys(issuer: IssuerUrl, thumbprints: readonly string[]): Promise<Cached> {
