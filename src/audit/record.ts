@@ -28,6 +28,8 @@ const NAMED_RESOURCES: ReadonlyArray<[string, string]> = [
   ['serialNumber', 'AWS::IAM::MFADevice'],
   // The type name AWS Config and CloudFormation use; not confirmed in CloudTrail lookup output.
   ['openIDConnectProviderArn', 'AWS::IAM::OIDCProvider'],
+  // As above: AWS Config's type name for a SAML provider.
+  ['sAMLProviderArn', 'AWS::IAM::SAMLProvider'],
 ];
 
 const str = (v: unknown): string | undefined => (typeof v === 'string' && v !== '' ? v : undefined);
@@ -60,6 +62,7 @@ export function lookupResources(e: CloudTrailEvent): AuditResource[] {
     add('AWS::IAM::Policy', str(obj(res.policy)?.arn));
     add('AWS::IAM::MFADevice', str(obj(res.virtualMFADevice)?.serialNumber));
     add('AWS::IAM::OIDCProvider', str(res.openIDConnectProviderArn));
+    add('AWS::IAM::SAMLProvider', str(res.sAMLProviderArn));
   }
   for (const r of e.resources ?? []) if (r.type) add(r.type, r.ARN);
   return out;

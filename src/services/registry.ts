@@ -7,6 +7,7 @@ import { groupOperations } from './iam/groups.js';
 import { instanceProfileOperations } from './iam/instance-profiles.js';
 import { mfaOperations } from './iam/mfa.js';
 import { oidcProviderOperations } from './iam/oidc-providers.js';
+import { samlProviderOperations } from './iam/saml-providers.js';
 import { policyOperations } from './iam/policies.js';
 import { rolePolicyOperations } from './iam/role-policies.js';
 import { roleOperations } from './iam/roles.js';
@@ -31,6 +32,7 @@ export const ALL_OPERATIONS: Operation<any, any>[] = [
   ...mfaOperations,
   ...instanceProfileOperations,
   ...oidcProviderOperations,
+  ...samlProviderOperations,
   ...accountOperations,
   ...stsCallerOperations,
   assumeRole,

@@ -27,7 +27,7 @@ const CACHED_READS: Partial<Record<keyof Store, ReadonlySet<string>>> = {
   policies: new Set(['get', 'getVersion']),
 };
 /** Repositories whose every method passes through (reads uncached, writes still invalidate). */
-const REPOS: ReadonlyArray<keyof Store> = ['accounts', 'users', 'groups', 'roles', 'policies', 'inlinePolicies', 'attachments', 'accessKeys', 'mfaDevices', 'instanceProfiles', 'oidcProviders', 'instances', 'tasks', 'settings'];
+const REPOS: ReadonlyArray<keyof Store> = ['accounts', 'users', 'groups', 'roles', 'policies', 'inlinePolicies', 'attachments', 'accessKeys', 'mfaDevices', 'instanceProfiles', 'oidcProviders', 'samlProviders', 'instances', 'tasks', 'settings'];
 /** Methods that only read, on repositories that are not cached: they must not invalidate. */
 const PLAIN_READS = new Set(['get', 'getById', 'list', 'listForUser', 'listForRole', 'listForPolicy', 'listForEntity', 'listUsers', 'listGroupsForUser', 'getVersion', 'listVersions', 'countBoundaryUsage']);
 

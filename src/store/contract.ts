@@ -18,6 +18,7 @@ import { durabilityContract, type DurableTarget } from './contract/durability.js
 import { identityContract } from './contract/identities.js';
 import { oidcProviderContract } from './contract/oidc-providers.js';
 import { rolePolicyContract } from './contract/roles-policies.js';
+import { samlProviderContract } from './contract/saml-providers.js';
 import { workloadContract } from './contract/workloads.js';
 
 export type { DurableTarget } from './contract/durability.js';
@@ -33,6 +34,7 @@ export function runStoreContract(name: string, open: () => Promise<Store>, optio
     rolePolicyContract(open);
     credentialContract(open);
     oidcProviderContract(open);
+    samlProviderContract(open);
     atomicityContract(open);
     workloadContract(open, options.durable);
     auditContract(open, options.durable);

@@ -155,6 +155,27 @@ export interface OidcProviderRecord {
   createdAt: Date;
 }
 
+/**
+ * An IAM SAML 2.0 identity provider (CreateSAMLProvider): whose signed assertions
+ * AssumeRoleWithSAML accepts for the account's roles.
+ * https://docs.aws.amazon.com/IAM/latest/APIReference/API_CreateSAMLProvider.html
+ */
+export interface SamlProviderRecord {
+  accountId: string;
+  /** The provider's name, the ARN's last part; unique per account. */
+  name: string;
+  /** arn:aws:iam::ACCOUNT:saml-provider/NAME */
+  arn: string;
+  /** The SAML metadata document as uploaded (XML text). */
+  metadataDocument: string;
+  /** GetSAMLProvider's SAMLProviderUUID. */
+  uuid: string;
+  createdAt: Date;
+  /** GetSAMLProvider's ValidUntil. */
+  validUntil: Date;
+  tags: Tag[];
+}
+
 export interface InstanceProfileRecord {
   accountId: string;
   name: string;
@@ -363,6 +384,16 @@ export interface OidcProviderRepo {
   delete(accountId: string, url: string): Promise<boolean>;
 }
 
+export interface SamlProviderRepo {
+  /** Throws if the account already has a provider with this name. */
+  create(p: SamlProviderRecord): Promise<void>;
+  get(accountId: string, name: string): Promise<SamlProviderRecord | undefined>;
+  /** The account's providers, ordered by name. */
+  list(accountId: string): Promise<SamlProviderRecord[]>;
+  update(accountId: string, name: string, patch: Patch<Pick<SamlProviderRecord, 'metadataDocument' | 'validUntil' | 'tags'>>): Promise<boolean>;
+  delete(accountId: string, name: string): Promise<boolean>;
+}
+
 export interface InstanceRepo {
   create(i: InstanceRecord): Promise<void>;
   get(id: string): Promise<InstanceRecord | undefined>;
@@ -490,6 +521,7 @@ export interface Store {
   mfaDevices: MfaDeviceRepo;
   instanceProfiles: InstanceProfileRepo;
   oidcProviders: OidcProviderRepo;
+  samlProviders: SamlProviderRepo;
   instances: InstanceRepo;
   tasks: TaskRepo;
   settings: SettingsRepo;

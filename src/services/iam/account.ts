@@ -284,8 +284,8 @@ const getAccountSummary = defineOperation<Record<string, never>, { SummaryMap: R
       Policies: policies.length,
       InstanceProfiles: (await store.instanceProfiles.list(accountId)).length,
       ServerCertificates: 0,
-      // SAML and OIDC identity providers (Rolecall has no SAML providers).
-      Providers: (await store.oidcProviders.list(accountId)).length,
+      // SAML and OIDC identity providers.
+      Providers: (await store.oidcProviders.list(accountId)).length + (await store.samlProviders.list(accountId)).length,
       MFADevices: mfa.length,
       MFADevicesInUse: mfa.filter((d) => d.userName !== undefined).length,
       AccountMFAEnabled: 0,

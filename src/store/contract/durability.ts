@@ -5,6 +5,7 @@ import { describe, it } from 'node:test';
 import type { Store } from '../ports.js';
 import { ACCT, T1, accessKey, createPolicy, group, instanceProfile, mfaDevice, role, user, version } from './fixtures.js';
 import { oidcProvider } from './oidc-providers.js';
+import { samlProvider } from './saml-providers.js';
 
 /** A durable database for the persistence tests (a fresh one per call of `durable()`). */
 export interface DurableTarget {
@@ -84,6 +85,7 @@ export function durabilityContract(durable: () => Promise<DurableTarget>): void 
         const d = mfaDevice('alice-mfa', { userName: 'alice', enabledAt: T1, lastUsedTimeStep: 123, seed: SEED });
         const ip = instanceProfile('ip', { roleNames: ['app'] });
         const oidc = oidcProvider('token.actions.githubusercontent.com', { tags: [{ Key: 'k', Value: 'v' }] });
+        const saml = samlProvider('corp-idp', { tags: [{ Key: 'k', Value: 'v' }] });
         let p;
         try {
           await s.accounts.create({ id: ACCT, createdAt: T1, alias: 'org' });
@@ -99,6 +101,7 @@ export function durabilityContract(durable: () => Promise<DurableTarget>): void 
           await s.mfaDevices.create(d);
           await s.instanceProfiles.create(ip);
           await s.oidcProviders.create(oidc);
+          await s.samlProviders.create(saml);
           await s.settings.put('ring', SETTING);
         } finally {
           await s.close();
@@ -121,6 +124,7 @@ export function durabilityContract(durable: () => Promise<DurableTarget>): void 
           assert.deepEqual(await s.mfaDevices.get(d.serialNumber), d);
           assert.deepEqual(await s.instanceProfiles.get(ACCT, 'ip'), ip);
           assert.deepEqual(await s.oidcProviders.get(ACCT, oidc.url), oidc);
+          assert.deepEqual(await s.samlProviders.get(ACCT, saml.name), saml);
           assert.equal(await s.settings.get('ring'), SETTING);
         } finally {
           await s.close();

@@ -11,6 +11,7 @@ import { instances } from './0003-instances.js';
 import { changeNotify } from './0004-change-notify.js';
 import { auditBatches } from './0005-audit-batches.js';
 import { oidcProviders } from './0006-oidc-providers.js';
+import { samlProviders } from './0007-saml-providers.js';
 
 export const MIGRATIONS: Readonly<Record<string, Migration>> = Object.freeze({
   '0001_initial': initial,
@@ -19,6 +20,7 @@ export const MIGRATIONS: Readonly<Record<string, Migration>> = Object.freeze({
   '0004_change_notify': changeNotify,
   '0005_audit_batches': auditBatches,
   '0006_oidc_providers': oidcProviders,
+  '0007_saml_providers': samlProviders,
 });
 
 export const MIGRATION_TABLE = 'rolecall_migration';

@@ -5,6 +5,7 @@ import { after, describe, it } from 'node:test';
 import { runStoreContract } from '../contract.js';
 import { ACCT, mfaDevice, role, T1, user } from '../contract/fixtures.js';
 import { oidcProvider } from '../contract/oidc-providers.js';
+import { samlProvider } from '../contract/saml-providers.js';
 import { MIGRATION_TABLE, MIGRATIONS } from '../migrations/index.js';
 import { StoreUnavailableError, type StoreChange } from '../ports.js';
 import { MasterKey } from '../sealing.js';
@@ -233,6 +234,15 @@ describe('postgres adapter: several nodes on one database', pgTestOptions(), () 
     seen.length = 0;
     await b.oidcProviders.update(ACCT, 'issuer.example.com', { clientIds: ['other'] });
     await waitFor(seen, (c) => c.table === 'oidc_providers', 3000);
+  });
+
+  it('a change to a SAML provider is announced (0007 adds the table to the feed)', async () => {
+    seen.length = 0;
+    await b.samlProviders.create(samlProvider('corp'));
+    await waitFor(seen, (c) => c.table === 'saml_providers', 3000);
+    seen.length = 0;
+    await b.samlProviders.update(ACCT, 'corp', { tags: [{ Key: 'a', Value: 'b' }] });
+    await waitFor(seen, (c) => c.table === 'saml_providers', 3000);
   });
 
   it('a lost notification connection resyncs and reconnects', async () => {

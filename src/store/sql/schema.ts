@@ -157,6 +157,19 @@ export interface OidcProvidersTable {
   created_at: string;
 }
 
+/** IAM SAML identity providers (0007_saml_providers); key (account_id, name). */
+export interface SamlProvidersTable {
+  account_id: string;
+  name: string;
+  arn: string;
+  /** The metadata XML as uploaded. */
+  metadata_document: string;
+  uuid: string;
+  created_at: string;
+  valid_until: string;
+  tags: string;
+}
+
 export interface InstanceProfileRolesTable {
   profile_id: string;
   role_id: string;
@@ -274,6 +287,7 @@ export interface Database {
   instance_profiles: InstanceProfilesTable;
   instance_profile_roles: InstanceProfileRolesTable;
   oidc_providers: OidcProvidersTable;
+  saml_providers: SamlProvidersTable;
   instances: InstancesTable;
   tasks: TasksTable;
   settings: SettingsTable;

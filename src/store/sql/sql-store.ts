@@ -27,6 +27,7 @@ import { instanceProfileRepo } from './instance-profiles.js';
 import { instanceRepo, taskRepo } from './workloads.js';
 import { mfaDeviceRepo } from './mfa-devices.js';
 import { oidcProviderRepo } from './oidc-providers.js';
+import { samlProviderRepo } from './saml-providers.js';
 import { policyRepo } from './policies.js';
 import { roleRepo } from './roles.js';
 import type { Database } from './schema.js';
@@ -162,6 +163,7 @@ export function createSqlStore(opts: SqlStoreOptions): Store {
       mfaDevices: mfaDeviceRepo(ctx),
       instanceProfiles: instanceProfileRepo(ctx),
       oidcProviders: oidcProviderRepo(ctx),
+      samlProviders: samlProviderRepo(ctx),
       instances: instanceRepo(ctx),
       tasks: taskRepo(ctx),
       settings: settingsRepo(ctx),

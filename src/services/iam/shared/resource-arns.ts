@@ -1,6 +1,6 @@
 /**
  * The resource ARNs IAM actions are authorized against (Service Authorization Reference, IAM:
- * user, group, instance-profile, mfa, oidc-provider, role resource types), computed before the operation runs.
+ * user, group, instance-profile, mfa, oidc-provider, saml-provider, role resource types), computed before the operation runs.
  *
  * `Operation.resources()` is synchronous, so an existing entity's path cannot be read from the
  * store there. These helpers use the path when it is known without I/O (the request names it,
@@ -11,6 +11,7 @@
 import { iamArn, type IamEntityType } from '../../../domain/arns.js';
 import type { OperationContext } from '../../operation.js';
 import { normalizeOidcUrl, oidcProviderArn } from './oidc.js';
+import { samlProviderArn } from './saml.js';
 
 function account(ctx: OperationContext): string {
   return ctx.caller?.accountId ?? '*';
@@ -55,4 +56,9 @@ export function mfaResource(ctx: OperationContext, name: string, path?: string):
 export function oidcProviderResource(ctx: OperationContext, url: unknown): string {
   const raw = typeof url === 'string' ? url : '';
   return oidcProviderArn(account(ctx), normalizeOidcUrl(raw) ?? raw.replace(/^https:\/\//i, ''));
+}
+
+/** A SAML provider's ARN from the name a request gives (CreateSAMLProvider's `Name`). */
+export function samlProviderResource(ctx: OperationContext, name: unknown): string {
+  return samlProviderArn(account(ctx), typeof name === 'string' ? name : '');
 }
