@@ -42,7 +42,10 @@ function issuerOf(caller: Caller): SessionIssuer | undefined {
 /** The userIdentity of a request made by `caller`. */
 export function userIdentityOf(caller: Caller): UserIdentity {
   if (caller.kind === 'service') return serviceIdentity(caller.userId);
-  if (caller.kind === 'web-identity') return webIdentityUser(caller.arn, caller.userId, caller.userName ?? '');
+  if (caller.kind === 'web-identity') {
+    const f = caller.federation ?? { type: 'WebIdentityUser', identityProvider: caller.arn };
+    return { type: f.type, principalId: caller.userId, userName: caller.userName ?? '', identityProvider: f.identityProvider };
+  }
   const type = caller.kind === 'root' ? 'Root' : caller.kind === 'user' ? 'IAMUser' : caller.kind === 'assumed-role' ? 'AssumedRole' : 'FederatedUser';
   const id: UserIdentity = { type, principalId: caller.userId, arn: caller.arn, accountId: caller.accountId, accessKeyId: caller.accessKeyId };
   if (caller.kind === 'user' && caller.userName !== undefined) id.userName = caller.userName;
@@ -55,7 +58,8 @@ export function userIdentityOf(caller: Caller): UserIdentity {
     if (issuer) ctx.sessionIssuer = issuer;
     if (s.sourceIdentity !== undefined) ctx.sourceIdentity = s.sourceIdentity;
     // CloudTrail lists sessionIssuer, then webIdFederationData, then attributes.
-    const web = s.federatedProvider !== undefined ? { webIdFederationData: { federatedProvider: s.federatedProvider, attributes: {} } } : {};
+    // Sessions of an OIDC provider's token (not of a SAML assertion) name it in webIdFederationData.
+    const web = s.federatedProvider?.includes(':oidc-provider/') ? { webIdFederationData: { federatedProvider: s.federatedProvider, attributes: {} } } : {};
     id.sessionContext = issuer ? { sessionIssuer: issuer, ...web, ...ctx } : { ...web, ...ctx };
   }
   return id;
@@ -64,14 +68,6 @@ export function userIdentityOf(caller: Caller): UserIdentity {
 /** The caller as the role's account sees it in a cross-account AssumeRole. */
 export function crossAccountIdentity(caller: Caller): UserIdentity {
   return { type: 'AWSAccount', principalId: caller.userId, accountId: caller.accountId };
-}
-
-/**
- * The caller of AssumeRoleWithWebIdentity: `principalId` is `<provider>:<audience>:<subject>`,
- * `userName` the token's subject, `identityProvider` the OIDC provider's ARN.
- */
-export function webIdentityUser(providerArn: string, principalId: string, subject: string): UserIdentity {
-  return { type: 'WebIdentityUser', principalId, userName: subject, identityProvider: providerArn };
 }
 
 /** An AWS service acting on its own (e.g. `ec2.amazonaws.com` fetching role credentials). */

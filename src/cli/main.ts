@@ -27,6 +27,7 @@ Commands:
   aws-policies import FILE AWS managed policies, from 'aws iam get-account-authorization-details' output
   mfa code SEEDFILE        the current TOTP code of a virtual MFA device's seed (an authenticator app)
   oidc-issuer init|serve|token  a development OpenID Connect issuer, for AssumeRoleWithWebIdentity
+  saml-idp init|response   a development SAML identity provider, for AssumeRoleWithSAML
   version                  print the version
   help                     this text
 
@@ -76,6 +77,8 @@ export async function main(argv: string[]): Promise<number> {
       return (await import('./mfa-code.js')).runMfa(rest, out, err);
     case 'oidc-issuer':
       return (await import('./oidc-issuer.js')).runOidcIssuer(rest, out, err);
+    case 'saml-idp':
+      return (await import('./saml-idp.js')).runSamlIdp(rest, out, err);
     case 'version':
     case '--version':
       out(`rolecall ${version()}\n`);

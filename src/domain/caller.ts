@@ -26,6 +26,12 @@ export interface Caller {
   userName?: string;
   /** Principal tags: the user's tags, or the role's tags merged with session tags. */
   tags?: Tag[];
+  /**
+   * `web-identity`: how CloudTrail names this caller: `WebIdentityUser` (an OIDC token) or
+   * `SAMLUser` (a SAML assertion), and its `identityProvider` (the OIDC provider's ARN; for SAML,
+   * the NameQualifier).
+   */
+  federation?: { type: 'WebIdentityUser' | 'SAMLUser'; identityProvider: string };
   /** Assumed roles: the role's name, path, ARN. */
   roleName?: string;
   /** Temporary credentials: session facts (set by STS, next issue). */

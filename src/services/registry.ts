@@ -15,6 +15,7 @@ import { simulateOperations } from './iam/simulate.js';
 import { userOperations } from './iam/users.js';
 import type { Operation } from './operation.js';
 import { assumeRole } from './sts/assume-role.js';
+import { assumeRoleWithSAML } from './sts/assume-role-with-saml.js';
 import { assumeRoleWithWebIdentity } from './sts/assume-role-with-web-identity.js';
 import { stsCallerOperations } from './sts/caller.js';
 import { decodeAuthorizationMessage } from './sts/decode-authorization-message.js';
@@ -37,6 +38,7 @@ export const ALL_OPERATIONS: Operation<any, any>[] = [
   ...stsCallerOperations,
   assumeRole,
   assumeRoleWithWebIdentity,
+  assumeRoleWithSAML,
   getSessionToken,
   getFederationToken,
   decodeAuthorizationMessage,

@@ -48,6 +48,7 @@ export function webIdentityCaller(v: VerifiedWebIdentity): Caller {
     principal: { type: 'WebIdentity', provider: v.provider.arn },
     userId: `${v.provider.arn}:${v.audience}:${v.subject}`,
     userName: v.subject,
+    federation: { type: 'WebIdentityUser', identityProvider: v.provider.arn },
     arn: v.provider.arn,
     accessKeyId: '',
   };

@@ -1,0 +1,189 @@
+/**
+ * sts:AssumeRoleWithSAML: an unsigned call whose caller holds a SAML 2.0 authentication response
+ * signed by the IdP an IAM SAML provider describes (Okta, Entra ID, ADFS, Keycloak, ...). The
+ * response is checked (saml-response.ts), the assertion must offer the requested (role, provider)
+ * pair in its Role attribute, and the role's trust policy is evaluated alone for a `Federated`
+ * principal naming the provider, with the assertion as `saml:*` keys.
+ * https://docs.aws.amazon.com/STS/latest/APIReference/API_AssumeRoleWithSAML.html
+ * https://docs.aws.amazon.com/IAM/latest/UserGuide/id_roles_providers_create_saml_assertions.html
+ */
+import { createHash } from 'node:crypto';
+import { AwsError } from '../../domain/aws-error.js';
+import type { Caller } from '../../domain/caller.js';
+import type { ContextValue } from '../../policy/index.js';
+import type { Tag } from '../../store/ports.js';
+import { packedPolicySizePercent } from '../../tokens/packed-size.js';
+import { parseSamlMetadata } from '../iam/shared/saml-metadata.js';
+import { defineOperation } from '../operation.js';
+import { sessionPolicies } from './assume-role.js';
+import { authorizeOnRole, findRoleByArn, issueRoleSession, ROLE_ARN_RE, roleTagContext, trustPolicyOf } from './role-trust.js';
+import { verifySamlResponse, type VerifiedSamlAssertion } from './saml-response.js';
+import { resolveSessionTags } from './session-tags.js';
+
+export interface AssumeRoleWithSAMLInput {
+  RoleArn: string;
+  PrincipalArn: string;
+  SAMLAssertion: string;
+  PolicyArns?: Array<{ arn?: string }>;
+  Policy?: string;
+  DurationSeconds?: number;
+}
+
+const ATTR = 'https://aws.amazon.com/SAML/Attributes/';
+const SESSION_NAME_RE = /^[\w+=,.@-]{2,64}$/;
+const PROVIDER_ARN_RE = /^arn:aws:iam::(\d{12}):saml-provider\/([\w.-]{1,128})$/;
+
+/**
+ * Attributes that become `saml:*` keys (IAM user guide, "Mapping SAML attributes to AWS trust
+ * policy context keys"): the eduPerson and X.500 attributes, by OID.
+ */
+const ATTRIBUTE_KEYS: Readonly<Record<string, string>> = {
+  'urn:oid:1.3.6.1.4.1.5923.1.1.1.1': 'saml:edupersonaffiliation',
+  'urn:oid:1.3.6.1.4.1.5923.1.1.1.2': 'saml:edupersonnickname',
+  'urn:oid:1.3.6.1.4.1.5923.1.1.1.3': 'saml:edupersonorgdn',
+  'urn:oid:1.3.6.1.4.1.5923.1.1.1.4': 'saml:edupersonorgunitdn',
+  'urn:oid:1.3.6.1.4.1.5923.1.1.1.5': 'saml:edupersonprimaryaffiliation',
+  'urn:oid:1.3.6.1.4.1.5923.1.1.1.6': 'saml:edupersonprincipalname',
+  'urn:oid:1.3.6.1.4.1.5923.1.1.1.7': 'saml:edupersonentitlement',
+  'urn:oid:1.3.6.1.4.1.5923.1.1.1.8': 'saml:edupersonprimaryorgunitdn',
+  'urn:oid:1.3.6.1.4.1.5923.1.1.1.9': 'saml:edupersonscopedaffiliation',
+  'urn:oid:1.3.6.1.4.1.5923.1.1.1.10': 'saml:edupersontargetedid',
+  'urn:oid:1.3.6.1.4.1.5923.1.1.1.11': 'saml:edupersonassurance',
+  'urn:oid:2.5.4.3': 'saml:cn',
+  'urn:oid:2.5.4.42': 'saml:givenName',
+  'urn:oid:2.5.4.4': 'saml:surname',
+  'urn:oid:0.9.2342.19200300.100.1.3': 'saml:mail',
+  'urn:oid:0.9.2342.19200300.100.1.1': 'saml:uid',
+  'urn:oid:2.5.4.45': 'saml:x500UniqueIdentifier',
+};
+
+const notAuthorized = () => new AwsError('AccessDenied', 'Not authorized to perform sts:AssumeRoleWithSAML');
+const invalid = (message: string) => new AwsError('InvalidIdentityToken', message);
+
+/** BASE64(SHA1(issuer + account + "/" + provider name)): the response's NameQualifier, `saml:namequalifier`. */
+export function nameQualifier(issuer: string, accountId: string, providerName: string): string {
+  return createHash('sha1').update(`${issuer}${accountId}/${providerName}`).digest('base64');
+}
+
+/** The Role attribute's values offer this (role, provider) pair, in either order. */
+function offersRole(a: VerifiedSamlAssertion, roleArn: string, providerArn: string): boolean {
+  for (const v of a.attributes.get(`${ATTR}Role`) ?? []) {
+    const parts = v.split(',').map((s) => s.trim());
+    if (parts.length === 2 && parts.includes(roleArn) && parts.includes(providerArn) && roleArn !== providerArn) return true;
+  }
+  return false;
+}
+
+/** Session tags from `PrincipalTag:K` attributes and the `TransitiveTagKeys` attribute. */
+function assertionTags(a: VerifiedSamlAssertion): { tags: Tag[]; transitive: string[] } {
+  const tags: Tag[] = [];
+  for (const [name, values] of a.attributes) {
+    if (!name.startsWith(`${ATTR}PrincipalTag:`)) continue;
+    if (values.length !== 1) throw invalid(`The ${name} attribute must have exactly one value`);
+    tags.push({ Key: name.slice(`${ATTR}PrincipalTag:`.length), Value: values[0] as string });
+  }
+  return { tags, transitive: a.attributes.get(`${ATTR}TransitiveTagKeys`) ?? [] };
+}
+
+export const assumeRoleWithSAML = defineOperation<AssumeRoleWithSAMLInput, Record<string, unknown>>({
+  service: 'sts',
+  name: 'AssumeRoleWithSAML',
+  // Unsigned; the signed assertion is the credential and the trust policy the only policy.
+  auth: 'none',
+  resources: (input) => [input.RoleArn],
+  async run(input, ctx) {
+    if (!ctx.authorizer || !ctx.sessions) throw new AwsError('InternalFailure', 'AssumeRoleWithSAML is not wired');
+    const roleAccount = ROLE_ARN_RE.exec(input.RoleArn)?.[1];
+    const p = PROVIDER_ARN_RE.exec(input.PrincipalArn);
+    if (roleAccount === undefined || !p) throw new AwsError('ValidationError', 'Request ARN is invalid');
+    const [, providerAccount, providerName] = p as unknown as [string, string, string];
+    const provider = providerAccount === roleAccount ? await ctx.store.samlProviders.get(providerAccount, providerName) : undefined;
+    if (!provider) throw invalid("Specified provider doesn't exist");
+    const now = ctx.clock.now();
+    if (provider.validUntil <= now) throw invalid('The SAML provider has expired (its ValidUntil is past)');
+    const metadata = parseSamlMetadata(provider.metadataDocument);
+    if (!metadata) throw invalid('The SAML provider metadata could not be parsed');
+    const a = verifySamlResponse(input.SAMLAssertion, metadata, now);
+
+    const qualifier = nameQualifier(a.issuer, provider.accountId, provider.name);
+    const caller: Caller = {
+      kind: 'web-identity',
+      accountId: provider.accountId,
+      principal: { type: 'WebIdentity', provider: provider.arn },
+      userId: `${qualifier}:${a.subject}`,
+      userName: a.subject,
+      federation: { type: 'SAMLUser', identityProvider: qualifier },
+      arn: provider.arn,
+      accessKeyId: '',
+    };
+    ctx.unsignedCaller = caller;
+
+    const sessionName = a.attributes.get(`${ATTR}RoleSessionName`)?.[0];
+    if (sessionName === undefined) throw invalid('RoleSessionName is required in AuthnResponse');
+    if (!SESSION_NAME_RE.test(sessionName)) throw invalid('RoleSessionName in AuthnResponse must match [a-zA-Z_0-9+=,.@-]{2,64}');
+    const sourceIdentity = a.attributes.get(`${ATTR}SourceIdentity`)?.[0];
+    if (sourceIdentity !== undefined && (!SESSION_NAME_RE.test(sourceIdentity) || sourceIdentity.toLowerCase().startsWith('aws:'))) {
+      throw invalid('Source Identity must match [a-zA-Z_0-9+=,.@-]{2,64} and not begin with "aws:"');
+    }
+    if (!offersRole(a, input.RoleArn, provider.arn)) throw notAuthorized();
+    const role = await findRoleByArn(ctx.store, input.RoleArn);
+    if (!role) throw notAuthorized();
+
+    const passed = assertionTags(a);
+    const tags = resolveSessionTags(passed.tags, passed.transitive, undefined);
+    const context: Record<string, ContextValue> = { ...(ctx.requestContext ?? {}) };
+    context['saml:aud'] = a.recipient;
+    context['saml:iss'] = a.issuer;
+    context['saml:sub'] = a.subject;
+    context['saml:sub_type'] = a.subjectType;
+    context['saml:namequalifier'] = qualifier;
+    for (const [name, values] of a.attributes) {
+      const key = ATTRIBUTE_KEYS[name];
+      if (key && values.length) context[key] = values.length === 1 ? (values[0] as string) : values;
+    }
+    context['sts:RoleSessionName'] = sessionName;
+    if (sourceIdentity !== undefined) context['sts:SourceIdentity'] = sourceIdentity;
+    roleTagContext(role, context);
+    if (tags.tags.length) {
+      context['aws:TagKeys'] = tags.tags.map((t) => t.Key);
+      for (const t of tags.tags) context[`aws:RequestTag/${t.Key}`] = t.Value;
+    }
+    if (tags.transitiveTagKeys.length) context['sts:TransitiveTagKeys'] = tags.transitiveTagKeys;
+
+    const trust = await trustPolicyOf(role, ctx.store);
+    const authorize = (action: string) => authorizeOnRole(ctx.authorizer!, { caller, role, trust, action, context }, notAuthorized);
+    await authorize('sts:AssumeRoleWithSAML');
+    if (tags.tags.length) await authorize('sts:TagSession');
+    if (sourceIdentity !== undefined) await authorize('sts:SetSourceIdentity');
+
+    const requested = input.DurationSeconds ?? 3600;
+    if (requested > role.maxSessionDuration) throw new AwsError('ValidationError', 'The requested DurationSeconds exceeds the MaxSessionDuration set for this role.');
+    const issuedAt = Math.floor(now.getTime() / 1000);
+    // The session ends at DurationSeconds or at the assertion's SessionNotOnOrAfter, whichever is first.
+    const until = a.sessionNotOnOrAfter ? Math.floor(a.sessionNotOnOrAfter.getTime() / 1000) : Infinity;
+    const duration = Math.min(requested, until - issuedAt);
+    if (duration <= 0) throw new AwsError('ExpiredTokenException', 'Response has expired');
+    const policies = await sessionPolicies(ctx, role, input);
+    const packed = policies.length || tags.tags.length ? packedPolicySizePercent(policies, tags.tags) : undefined;
+    if (packed !== undefined && packed > 100) throw new AwsError('PackedPolicyTooLarge', `Packed policy consumes ${packed}% of allotted space, please use smaller policy.`);
+
+    const session = await issueRoleSession(ctx.sessions, role, sessionName, issuedAt, duration, {
+      ...(sourceIdentity !== undefined ? { sourceIdentity } : {}),
+      tags: tags.tags,
+      transitiveTagKeys: tags.transitiveTagKeys,
+      sessionPolicies: policies,
+      chainDepth: 0,
+      originalCaller: caller.userId,
+      federatedProvider: provider.arn,
+    });
+    const out: Record<string, unknown> = { Credentials: session.Credentials, AssumedRoleUser: session.AssumedRoleUser };
+    if (packed !== undefined) out.PackedPolicySize = packed;
+    out.Subject = a.subject;
+    out.SubjectType = a.subjectType;
+    out.Issuer = a.issuer;
+    out.Audience = a.recipient;
+    out.NameQualifier = qualifier;
+    if (sourceIdentity !== undefined) out.SourceIdentity = sourceIdentity;
+    return out;
+  },
+});
