@@ -12,11 +12,10 @@ import { AwsError } from '../../domain/aws-error.js';
 import type { Caller } from '../../domain/caller.js';
 import type { ContextValue } from '../../policy/index.js';
 import type { Tag } from '../../store/ports.js';
-import { packedPolicySizePercent } from '../../tokens/packed-size.js';
 import { parseSamlMetadata } from '../iam/shared/saml-metadata.js';
 import { defineOperation } from '../operation.js';
-import { sessionPolicies } from './assume-role.js';
-import { authorizeOnRole, findRoleByArn, issueRoleSession, ROLE_ARN_RE, roleTagContext, trustPolicyOf } from './role-trust.js';
+import { assumeFederated } from './federated-session.js';
+import { findRoleByArn, ROLE_ARN_RE } from './role-trust.js';
 import { verifySamlResponse, type VerifiedSamlAssertion } from './saml-response.js';
 import { resolveSessionTags } from './session-tags.js';
 
@@ -131,50 +130,31 @@ export const assumeRoleWithSAML = defineOperation<AssumeRoleWithSAMLInput, Recor
 
     const passed = assertionTags(a);
     const tags = resolveSessionTags(passed.tags, passed.transitive, undefined);
-    const context: Record<string, ContextValue> = { ...(ctx.requestContext ?? {}) };
-    context['saml:aud'] = a.recipient;
-    context['saml:iss'] = a.issuer;
-    context['saml:sub'] = a.subject;
-    context['saml:sub_type'] = a.subjectType;
-    context['saml:namequalifier'] = qualifier;
+    const idpKeys: Record<string, ContextValue> = {
+      'saml:aud': a.recipient,
+      'saml:iss': a.issuer,
+      'saml:sub': a.subject,
+      'saml:sub_type': a.subjectType,
+      'saml:namequalifier': qualifier,
+    };
     for (const [name, values] of a.attributes) {
       const key = ATTRIBUTE_KEYS[name];
-      if (key && values.length) context[key] = values.length === 1 ? (values[0] as string) : values;
+      if (key && values.length) idpKeys[key] = values.length === 1 ? (values[0] as string) : values;
     }
-    context['sts:RoleSessionName'] = sessionName;
-    if (sourceIdentity !== undefined) context['sts:SourceIdentity'] = sourceIdentity;
-    roleTagContext(role, context);
-    if (tags.tags.length) {
-      context['aws:TagKeys'] = tags.tags.map((t) => t.Key);
-      for (const t of tags.tags) context[`aws:RequestTag/${t.Key}`] = t.Value;
-    }
-    if (tags.transitiveTagKeys.length) context['sts:TransitiveTagKeys'] = tags.transitiveTagKeys;
-
-    const trust = await trustPolicyOf(role, ctx.store);
-    const authorize = (action: string) => authorizeOnRole(ctx.authorizer!, { caller, role, trust, action, context }, notAuthorized);
-    await authorize('sts:AssumeRoleWithSAML');
-    if (tags.tags.length) await authorize('sts:TagSession');
-    if (sourceIdentity !== undefined) await authorize('sts:SetSourceIdentity');
-
-    const requested = input.DurationSeconds ?? 3600;
-    if (requested > role.maxSessionDuration) throw new AwsError('ValidationError', 'The requested DurationSeconds exceeds the MaxSessionDuration set for this role.');
-    const issuedAt = Math.floor(now.getTime() / 1000);
-    // The session ends at DurationSeconds or at the assertion's SessionNotOnOrAfter, whichever is first.
-    const until = a.sessionNotOnOrAfter ? Math.floor(a.sessionNotOnOrAfter.getTime() / 1000) : Infinity;
-    const duration = Math.min(requested, until - issuedAt);
-    if (duration <= 0) throw new AwsError('ExpiredTokenException', 'Response has expired');
-    const policies = await sessionPolicies(ctx, role, input);
-    const packed = policies.length || tags.tags.length ? packedPolicySizePercent(policies, tags.tags) : undefined;
-    if (packed !== undefined && packed > 100) throw new AwsError('PackedPolicyTooLarge', `Packed policy consumes ${packed}% of allotted space, please use smaller policy.`);
-
-    const session = await issueRoleSession(ctx.sessions, role, sessionName, issuedAt, duration, {
+    const { session, packedPolicySize: packed } = await assumeFederated(ctx, {
+      caller,
+      role,
+      action: 'sts:AssumeRoleWithSAML',
+      idpKeys,
+      sessionName,
       ...(sourceIdentity !== undefined ? { sourceIdentity } : {}),
-      tags: tags.tags,
-      transitiveTagKeys: tags.transitiveTagKeys,
-      sessionPolicies: policies,
-      chainDepth: 0,
-      originalCaller: caller.userId,
-      federatedProvider: provider.arn,
+      tags,
+      ...(input.DurationSeconds !== undefined ? { durationSeconds: input.DurationSeconds } : {}),
+      // The session ends at DurationSeconds or at the assertion's SessionNotOnOrAfter, whichever is first.
+      ...(a.sessionNotOnOrAfter ? { endsBy: Math.floor(a.sessionNotOnOrAfter.getTime() / 1000) } : {}),
+      policies: input,
+      providerArn: provider.arn,
+      denied: notAuthorized,
     });
     const out: Record<string, unknown> = { Credentials: session.Credentials, AssumedRoleUser: session.AssumedRoleUser };
     if (packed !== undefined) out.PackedPolicySize = packed;

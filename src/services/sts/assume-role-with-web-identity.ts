@@ -15,10 +15,9 @@ import { AwsError } from '../../domain/aws-error.js';
 import type { Caller } from '../../domain/caller.js';
 import type { ContextValue } from '../../policy/index.js';
 import type { Tag } from '../../store/ports.js';
-import { packedPolicySizePercent } from '../../tokens/packed-size.js';
 import { defineOperation } from '../operation.js';
-import { sessionPolicies } from './assume-role.js';
-import { authorizeOnRole, findRoleByArn, issueRoleSession, ROLE_ARN_RE, roleTagContext, trustPolicyOf } from './role-trust.js';
+import { assumeFederated } from './federated-session.js';
+import { findRoleByArn, ROLE_ARN_RE } from './role-trust.js';
 import { resolveSessionTags } from './session-tags.js';
 import { verifyWebIdentityToken, type VerifiedWebIdentity } from './web-identity-token.js';
 
@@ -115,37 +114,18 @@ export const assumeRoleWithWebIdentity = defineOperation<AssumeRoleWithWebIdenti
     const sourceIdentity = rawSource as string | undefined;
     if (sourceIdentity?.toLowerCase().startsWith('aws:')) throw new AwsError('ValidationError', 'SourceIdentity must not start with aws:');
 
-    const context: Record<string, ContextValue> = { ...(ctx.requestContext ?? {}), ...providerKeys(web) };
-    context['sts:RoleSessionName'] = input.RoleSessionName;
-    if (sourceIdentity !== undefined) context['sts:SourceIdentity'] = sourceIdentity;
-    roleTagContext(role, context);
-    if (tags.tags.length) {
-      context['aws:TagKeys'] = tags.tags.map((t) => t.Key);
-      for (const t of tags.tags) context[`aws:RequestTag/${t.Key}`] = t.Value;
-    }
-    if (tags.transitiveTagKeys.length) context['sts:TransitiveTagKeys'] = tags.transitiveTagKeys;
-
-    const trust = await trustPolicyOf(role, ctx.store);
-    const authorize = (action: string) => authorizeOnRole(ctx.authorizer!, { caller, role, trust, action, context }, notAuthorized);
-    await authorize('sts:AssumeRoleWithWebIdentity');
-    if (tags.tags.length) await authorize('sts:TagSession');
-    if (sourceIdentity !== undefined) await authorize('sts:SetSourceIdentity');
-
-    const duration = input.DurationSeconds ?? 3600;
-    if (duration > role.maxSessionDuration) throw new AwsError('ValidationError', 'The requested DurationSeconds exceeds the MaxSessionDuration set for this role.');
-    const policies = await sessionPolicies(ctx, role, input);
-    const packed = policies.length || tags.tags.length ? packedPolicySizePercent(policies, tags.tags) : undefined;
-    if (packed !== undefined && packed > 100) throw new AwsError('PackedPolicyTooLarge', `Packed policy consumes ${packed}% of allotted space, please use smaller policy.`);
-
-    const issuedAt = Math.floor(ctx.clock.now().getTime() / 1000);
-    const session = await issueRoleSession(ctx.sessions, role, input.RoleSessionName, issuedAt, duration, {
+    const { session, packedPolicySize: packed } = await assumeFederated(ctx, {
+      caller,
+      role,
+      action: 'sts:AssumeRoleWithWebIdentity',
+      idpKeys: providerKeys(web),
+      sessionName: input.RoleSessionName,
       ...(sourceIdentity !== undefined ? { sourceIdentity } : {}),
-      tags: tags.tags,
-      transitiveTagKeys: tags.transitiveTagKeys,
-      sessionPolicies: policies,
-      chainDepth: 0,
-      originalCaller: caller.userId,
-      federatedProvider: web.provider.arn,
+      tags,
+      ...(input.DurationSeconds !== undefined ? { durationSeconds: input.DurationSeconds } : {}),
+      policies: input,
+      providerArn: web.provider.arn,
+      denied: notAuthorized,
     });
     const out: Record<string, unknown> = { Credentials: session.Credentials, SubjectFromWebIdentityToken: web.subject, AssumedRoleUser: session.AssumedRoleUser };
     if (packed !== undefined) out.PackedPolicySize = packed;

@@ -1,0 +1,79 @@
+/**
+ * What AssumeRoleWithWebIdentity and AssumeRoleWithSAML share once the IdP's token or assertion is
+ * checked: the role's trust policy alone decides (the caller has no identity policies), with the
+ * IdP's keys, the session name, the source identity and the session tags in the context; then
+ * DurationSeconds, the session policies and their packed size, and the role session, which
+ * carries the provider (aws:FederatedProvider).
+ * https://docs.aws.amazon.com/IAM/latest/UserGuide/id_credentials_temp_control-access_assumerole.html
+ */
+import { AwsError } from '../../domain/aws-error.js';
+import type { Caller } from '../../domain/caller.js';
+import type { ContextValue } from '../../policy/index.js';
+import type { RoleRecord } from '../../store/ports.js';
+import { packedPolicySizePercent } from '../../tokens/packed-size.js';
+import type { OperationContext } from '../operation.js';
+import { sessionPolicies, type AssumeRoleInput } from './assume-role.js';
+import { authorizeOnRole, issueRoleSession, roleTagContext, trustPolicyOf, type RoleSession } from './role-trust.js';
+import type { ResolvedTags } from './session-tags.js';
+
+export interface FederatedAssumeRequest {
+  caller: Caller;
+  role: RoleRecord;
+  /** `sts:AssumeRoleWithWebIdentity` or `sts:AssumeRoleWithSAML`. */
+  action: string;
+  /** The IdP's condition keys (`<url>:sub`, `saml:sub`, ...). */
+  idpKeys: Record<string, ContextValue>;
+  sessionName: string;
+  sourceIdentity?: string;
+  tags: ResolvedTags;
+  /** DurationSeconds as requested (default 3600). */
+  durationSeconds?: number;
+  /** Epoch second the session must end by at the latest (SAML's SessionNotOnOrAfter). */
+  endsBy?: number;
+  policies: Pick<AssumeRoleInput, 'Policy' | 'PolicyArns'>;
+  /** The provider's ARN: aws:FederatedProvider in the session's requests. */
+  providerArn: string;
+  /** The refusal of the trust policy, as the operation words it. */
+  denied: () => AwsError;
+}
+
+export async function assumeFederated(ctx: OperationContext, r: FederatedAssumeRequest): Promise<{ session: RoleSession; packedPolicySize?: number }> {
+  if (!ctx.authorizer || !ctx.sessions) throw new AwsError('InternalFailure', `${r.action} is not wired`);
+  const { caller, role, tags } = r;
+  const context: Record<string, ContextValue> = { ...(ctx.requestContext ?? {}), ...r.idpKeys };
+  context['sts:RoleSessionName'] = r.sessionName;
+  if (r.sourceIdentity !== undefined) context['sts:SourceIdentity'] = r.sourceIdentity;
+  roleTagContext(role, context);
+  if (tags.tags.length) {
+    context['aws:TagKeys'] = tags.tags.map((t) => t.Key);
+    for (const t of tags.tags) context[`aws:RequestTag/${t.Key}`] = t.Value;
+  }
+  if (tags.transitiveTagKeys.length) context['sts:TransitiveTagKeys'] = tags.transitiveTagKeys;
+
+  const trust = await trustPolicyOf(role, ctx.store);
+  const authorizer = ctx.authorizer;
+  const authorize = (action: string) => authorizeOnRole(authorizer, { caller, role, trust, action, context }, r.denied);
+  await authorize(r.action);
+  if (tags.tags.length) await authorize('sts:TagSession');
+  if (r.sourceIdentity !== undefined) await authorize('sts:SetSourceIdentity');
+
+  const requested = r.durationSeconds ?? 3600;
+  if (requested > role.maxSessionDuration) throw new AwsError('ValidationError', 'The requested DurationSeconds exceeds the MaxSessionDuration set for this role.');
+  const issuedAt = Math.floor(ctx.clock.now().getTime() / 1000);
+  const duration = r.endsBy === undefined ? requested : Math.min(requested, r.endsBy - issuedAt);
+  if (duration <= 0) throw new AwsError('ExpiredTokenException', 'Response has expired');
+  const policies = await sessionPolicies(ctx, role, r.policies);
+  const packed = policies.length || tags.tags.length ? packedPolicySizePercent(policies, tags.tags) : undefined;
+  if (packed !== undefined && packed > 100) throw new AwsError('PackedPolicyTooLarge', `Packed policy consumes ${packed}% of allotted space, please use smaller policy.`);
+
+  const session = await issueRoleSession(ctx.sessions, role, r.sessionName, issuedAt, duration, {
+    ...(r.sourceIdentity !== undefined ? { sourceIdentity: r.sourceIdentity } : {}),
+    tags: tags.tags,
+    transitiveTagKeys: tags.transitiveTagKeys,
+    sessionPolicies: policies,
+    chainDepth: 0,
+    originalCaller: caller.userId,
+    federatedProvider: r.providerArn,
+  });
+  return packed === undefined ? { session } : { session, packedPolicySize: packed };
+}
