@@ -24,14 +24,14 @@
 import { AwsError } from '../../domain/aws-error.js';
 import type { ContextValue } from '../../policy/index.js';
 import { StoreConflictError, type OidcProviderRecord, type Store, type Tag } from '../../store/ports.js';
-import type { Operation, OperationContext } from '../operation.js';
-import { callerAccount, defineIamOperation, type ResolvedAuthorization } from './shared/operation-kit.js';
+import type { Operation } from '../operation.js';
+import { callerAccount, defineIamOperation } from './shared/operation-kit.js';
 import { normalizeOidcUrl, oidcProviderArn, parseOidcProviderArn } from './shared/oidc.js';
-import { pageFields, paginate } from './shared/pagination.js';
 import { oidcProviderResource } from './shared/resource-arns.js';
-import { mergeTagList, removeTagKeys, resourceTagKeys, validateTagKeys, validateTagList } from './shared/tag-input.js';
+import { validateTagList } from './shared/tag-input.js';
 import { requestTagKeys } from './shared/tags.js';
-import { checkFields, pageRules, rules, type FieldRule } from './shared/validation.js';
+import { providerAuthorization as sharedProviderAuthorization, providerTagOperations, type ProviderKind } from './shared/provider-operations.js';
+import { checkFields, rules, type FieldRule } from './shared/validation.js';
 
 /** IAM quotas: client ids per provider (ClientIdsPerOpenIdConnectProvider), thumbprints, providers per account. */
 export const CLIENT_IDS_PER_PROVIDER = 100;
@@ -99,21 +99,22 @@ interface ArnInput {
   OpenIDConnectProviderArn: string;
 }
 
+/** This kind of provider, for the shared ARN authorization and tag operations. */
+const KIND: ProviderKind<OidcProviderRecord> = {
+  label: 'OpenIDConnectProvider',
+  arnMember: 'OpenIDConnectProviderArn',
+  arnRule,
+  async find(store, accountId, arn) {
+    const parts = parseOidcProviderArn(arn);
+    return parts && parts.accountId === accountId ? store.oidcProviders.get(accountId, parts.url) : undefined;
+  },
+  require: (store, accountId, arn) => requireProvider(store, accountId, arn),
+  setTags: (store, accountId, p, tags) => store.oidcProviders.update(accountId, p.url, { tags }),
+};
+
 /** Authorization of an operation on an existing provider: its ARN, its tags, and request keys. */
 function providerAuthorization<I extends ArnInput>(keys?: (input: I) => Record<string, ContextValue>) {
-  const arnOf = (input: I): string => (typeof input.OpenIDConnectProviderArn === 'string' ? input.OpenIDConnectProviderArn : '*');
-  return {
-    resources: (input: I): string[] => [arnOf(input)],
-    conditionKeys: (input: I): Record<string, ContextValue> => keys?.(input) ?? {},
-    async resolveAuthorization(input: I, ctx: OperationContext): Promise<ResolvedAuthorization> {
-      const conditionKeys: Record<string, ContextValue> = { ...(keys?.(input) ?? {}) };
-      const parts = parseOidcProviderArn(input.OpenIDConnectProviderArn);
-      const account = ctx.caller?.accountId;
-      const p = parts && account && parts.accountId === account ? await ctx.store.oidcProviders.get(account, parts.url) : undefined;
-      if (p) Object.assign(conditionKeys, resourceTagKeys(p.tags));
-      return { resources: [arnOf(input)], conditionKeys };
-    },
-  };
+  return sharedProviderAuthorization<OidcProviderRecord, I & Record<string, unknown>>(KIND, keys);
 }
 
 // ------------------------------------------------------------------------------ Create
@@ -262,65 +263,6 @@ const updateOpenIDConnectProviderThumbprint = defineIamOperation<ThumbprintInput
   },
 });
 
-// ------------------------------------------------------------------------------ tags
-
-interface TagInput extends ArnInput {
-  Tags: Tag[];
-}
-
-const tagOpenIDConnectProvider = defineIamOperation<TagInput, Empty>({
-  service: 'iam',
-  name: 'TagOpenIDConnectProvider',
-  ...providerAuthorization<TagInput>((input) => requestTagKeys(input.Tags)),
-  async run(input, ctx) {
-    const accountId = callerAccount(ctx);
-    checkFields([arnRule(input.OpenIDConnectProviderArn)]);
-    const tags = validateTagList(input.Tags, 'insensitive', true);
-    await ctx.store.transaction(async (tx) => {
-      const p = await requireProvider(tx, accountId, input.OpenIDConnectProviderArn);
-      await tx.oidcProviders.update(accountId, p.url, { tags: mergeTagList(p.tags, tags, 'insensitive') });
-    });
-    return {};
-  },
-});
-
-interface UntagInput extends ArnInput {
-  TagKeys: string[];
-}
-
-const untagOpenIDConnectProvider = defineIamOperation<UntagInput, Empty>({
-  service: 'iam',
-  name: 'UntagOpenIDConnectProvider',
-  ...providerAuthorization<UntagInput>((input): Record<string, ContextValue> => (Array.isArray(input.TagKeys) ? { 'aws:TagKeys': input.TagKeys } : {})),
-  async run(input, ctx) {
-    const accountId = callerAccount(ctx);
-    checkFields([arnRule(input.OpenIDConnectProviderArn)]);
-    const keys = validateTagKeys(input.TagKeys);
-    await ctx.store.transaction(async (tx) => {
-      const p = await requireProvider(tx, accountId, input.OpenIDConnectProviderArn);
-      await tx.oidcProviders.update(accountId, p.url, { tags: removeTagKeys(p.tags, keys, 'insensitive') });
-    });
-    return {};
-  },
-});
-
-interface ListTagsInput extends ArnInput {
-  Marker?: string;
-  MaxItems?: number;
-}
-
-const listOpenIDConnectProviderTags = defineIamOperation<ListTagsInput, { Tags: Tag[]; IsTruncated: boolean; Marker?: string }>({
-  service: 'iam',
-  name: 'ListOpenIDConnectProviderTags',
-  ...providerAuthorization<ListTagsInput>(),
-  async run(input, ctx) {
-    checkFields([arnRule(input.OpenIDConnectProviderArn), ...pageRules(input)]);
-    const p = await requireProvider(ctx.store, callerAccount(ctx), input.OpenIDConnectProviderArn);
-    const page = paginate(p.tags, input);
-    return { Tags: page.items.map((t) => ({ Key: t.Key, Value: t.Value })), ...pageFields(page) };
-  },
-});
-
 export const oidcProviderOperations: Operation<any, any>[] = [
   createOpenIDConnectProvider,
   getOpenIDConnectProvider,
@@ -329,7 +271,5 @@ export const oidcProviderOperations: Operation<any, any>[] = [
   addClientIDToOpenIDConnectProvider,
   removeClientIDFromOpenIDConnectProvider,
   updateOpenIDConnectProviderThumbprint,
-  tagOpenIDConnectProvider,
-  untagOpenIDConnectProvider,
-  listOpenIDConnectProviderTags,
+  ...providerTagOperations(KIND),
 ];

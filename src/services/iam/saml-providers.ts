@@ -31,14 +31,14 @@ import { AwsError } from '../../domain/aws-error.js';
 import type { ContextValue } from '../../policy/index.js';
 import { StoreConflictError, type SamlProviderRecord, type Store, type Tag } from '../../store/ports.js';
 import type { Operation, OperationContext } from '../operation.js';
-import { callerAccount, defineIamOperation, type ResolvedAuthorization } from './shared/operation-kit.js';
-import { pageFields, paginate } from './shared/pagination.js';
+import { callerAccount, defineIamOperation } from './shared/operation-kit.js';
 import { samlProviderResource } from './shared/resource-arns.js';
 import { parseSamlProviderArn, SAML_PROVIDER_NAME_PATTERN, samlProviderArn } from './shared/saml.js';
 import { parseSamlMetadata } from './shared/saml-metadata.js';
-import { mergeTagList, removeTagKeys, resourceTagKeys, validateTagKeys, validateTagList } from './shared/tag-input.js';
+import { validateTagList } from './shared/tag-input.js';
 import { requestTagKeys } from './shared/tags.js';
-import { checkFields, pageRules, rules, type FieldRule } from './shared/validation.js';
+import { providerAuthorization as sharedProviderAuthorization, providerTagOperations, type ProviderKind } from './shared/provider-operations.js';
+import { checkFields, rules, type FieldRule } from './shared/validation.js';
 
 /** IAM quota: SAML providers per account. */
 export const SAML_PROVIDERS_PER_ACCOUNT = 100;
@@ -100,21 +100,22 @@ interface ArnInput {
   SAMLProviderArn: string;
 }
 
+/** This kind of provider, for the shared ARN authorization and tag operations. */
+const KIND: ProviderKind<SamlProviderRecord> = {
+  label: 'SAMLProvider',
+  arnMember: 'SAMLProviderArn',
+  arnRule,
+  async find(store, accountId, arn) {
+    const parts = parseSamlProviderArn(arn);
+    return parts && parts.accountId === accountId ? store.samlProviders.get(accountId, parts.name) : undefined;
+  },
+  require: (store, accountId, arn) => requireProvider(store, accountId, arn),
+  setTags: (store, accountId, p, tags) => store.samlProviders.update(accountId, p.name, { tags }),
+};
+
 /** Authorization of an operation on an existing provider: its ARN, its tags, and request keys. */
 function providerAuthorization<I extends ArnInput>(keys?: (input: I) => Record<string, ContextValue>) {
-  const arnOf = (input: I): string => (typeof input.SAMLProviderArn === 'string' ? input.SAMLProviderArn : '*');
-  return {
-    resources: (input: I): string[] => [arnOf(input)],
-    conditionKeys: (input: I): Record<string, ContextValue> => keys?.(input) ?? {},
-    async resolveAuthorization(input: I, ctx: OperationContext): Promise<ResolvedAuthorization> {
-      const conditionKeys: Record<string, ContextValue> = { ...(keys?.(input) ?? {}) };
-      const parts = parseSamlProviderArn(input.SAMLProviderArn);
-      const account = ctx.caller?.accountId;
-      const p = parts && account && parts.accountId === account ? await ctx.store.samlProviders.get(account, parts.name) : undefined;
-      if (p) Object.assign(conditionKeys, resourceTagKeys(p.tags));
-      return { resources: [arnOf(input)], conditionKeys };
-    },
-  };
+  return sharedProviderAuthorization<SamlProviderRecord, I & Record<string, unknown>>(KIND, keys);
 }
 
 // ------------------------------------------------------------------------------ Create
@@ -247,72 +248,11 @@ const deleteSAMLProvider = defineIamOperation<ArnInput, Empty>({
   },
 });
 
-// ------------------------------------------------------------------------------ tags
-
-interface TagInput extends ArnInput {
-  Tags: Tag[];
-}
-
-const tagSAMLProvider = defineIamOperation<TagInput, Empty>({
-  service: 'iam',
-  name: 'TagSAMLProvider',
-  ...providerAuthorization<TagInput>((input) => requestTagKeys(input.Tags)),
-  async run(input, ctx) {
-    const accountId = callerAccount(ctx);
-    checkFields([arnRule(input.SAMLProviderArn)]);
-    const tags = validateTagList(input.Tags, 'insensitive', true);
-    await ctx.store.transaction(async (tx) => {
-      const p = await requireProvider(tx, accountId, input.SAMLProviderArn);
-      await tx.samlProviders.update(accountId, p.name, { tags: mergeTagList(p.tags, tags, 'insensitive') });
-    });
-    return {};
-  },
-});
-
-interface UntagInput extends ArnInput {
-  TagKeys: string[];
-}
-
-const untagSAMLProvider = defineIamOperation<UntagInput, Empty>({
-  service: 'iam',
-  name: 'UntagSAMLProvider',
-  ...providerAuthorization<UntagInput>((input): Record<string, ContextValue> => (Array.isArray(input.TagKeys) ? { 'aws:TagKeys': input.TagKeys } : {})),
-  async run(input, ctx) {
-    const accountId = callerAccount(ctx);
-    checkFields([arnRule(input.SAMLProviderArn)]);
-    const keys = validateTagKeys(input.TagKeys);
-    await ctx.store.transaction(async (tx) => {
-      const p = await requireProvider(tx, accountId, input.SAMLProviderArn);
-      await tx.samlProviders.update(accountId, p.name, { tags: removeTagKeys(p.tags, keys, 'insensitive') });
-    });
-    return {};
-  },
-});
-
-interface ListTagsInput extends ArnInput {
-  Marker?: string;
-  MaxItems?: number;
-}
-
-const listSAMLProviderTags = defineIamOperation<ListTagsInput, { Tags: Tag[]; IsTruncated: boolean; Marker?: string }>({
-  service: 'iam',
-  name: 'ListSAMLProviderTags',
-  ...providerAuthorization<ListTagsInput>(),
-  async run(input, ctx) {
-    checkFields([arnRule(input.SAMLProviderArn), ...pageRules(input)]);
-    const p = await requireProvider(ctx.store, callerAccount(ctx), input.SAMLProviderArn);
-    const page = paginate(p.tags, input);
-    return { Tags: page.items.map((t) => ({ Key: t.Key, Value: t.Value })), ...pageFields(page) };
-  },
-});
-
 export const samlProviderOperations: Operation<any, any>[] = [
   createSAMLProvider,
   getSAMLProvider,
   listSAMLProviders,
   updateSAMLProvider,
   deleteSAMLProvider,
-  tagSAMLProvider,
-  untagSAMLProvider,
-  listSAMLProviderTags,
+  ...providerTagOperations(KIND),
 ];
