@@ -7,6 +7,8 @@ import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { initDevIssuer, startDevIssuer, type RunningDevIssuer } from './dev-issuer.js';
 import { freePort } from './dev-issuer-harness.test.js';
+import { generate } from 'selfsigned';
+import { certificateThumbprint } from './dev-issuer.js';
 import { IdpKeyError, OidcKeySource } from './oidc-keys.js';
 
 async function rejectsWith(p: Promise<unknown>, reason: IdpKeyError['reason'], message?: RegExp): Promise<void> {
@@ -77,6 +79,45 @@ describe('OidcKeySource over real HTTPS', () => {
     await rejectsWith(src.keys(issuer.issuer, [issuer.thumbprint], 'rotated'), 'unreachable');
     now += 5_001;
     assert.equal((await src.keys(issuer.issuer, [issuer.thumbprint], 'rotated')).keys.length, 1, 'retried once the failure is old');
+  });
+
+  it('a thumbprint pins a CA only for leaves that CA really signed (not a forged leaf sent with it)', async () => {
+    const ca = (name: string) => generate([{ name: 'commonName', value: name }], { keyType: 'ec', algorithm: 'sha256', extensions: [{ name: 'basicConstraints', cA: true }, { name: 'keyUsage', keyCertSign: true, cRLSign: true }] });
+    const leafOf = (issuer: { private: string; cert: string }) =>
+      generate([{ name: 'commonName', value: 'localhost' }], { keyType: 'ec', algorithm: 'sha256', ca: { key: issuer.private, cert: issuer.cert }, extensions: [{ name: 'basicConstraints', cA: false }, { name: 'subjectAltName', altNames: [{ type: 2, value: 'localhost' }] }] });
+    const realCa = await ca('Rolecall Test CA');
+    const fakeCa = await ca('Rolecall Test CA'); // the same name, another key
+    const serve = async (leaf: { private: string; cert: string }) => {
+      let url = '';
+      const s = createHttpsServer({ key: leaf.private, cert: leaf.cert.trimEnd() + '\n' + realCa.cert }, (req, res) => {
+        res.setHeader('content-type', 'application/json');
+        res.end(req.url?.endsWith('openid-configuration') ? JSON.stringify({ jwks_uri: `${url}/jwks` }) : JSON.stringify({ keys: [{ kty: 'EC', kid: 'k' }] }));
+      });
+      await new Promise<void>((r) => s.listen(0, '127.0.0.1', () => r()));
+      url = `https://localhost:${(s.address() as AddressInfo).port}`;
+      return { url, close: () => new Promise<void>((r) => s.close(() => r())) };
+    };
+    const pin = [certificateThumbprint(realCa.cert)];
+    const good = await serve(await leafOf(realCa));
+    const forged = await serve(await leafOf(fakeCa));
+    try {
+      assert.equal((await new OidcKeySource().keys(good.url, pin)).keys[0]!.kid, 'k', 'a leaf the pinned CA signed');
+      await rejectsWith(new OidcKeySource().keys(forged.url, pin), 'untrusted-certificate', /does not verify/);
+    } finally {
+      await good.close();
+      await forged.close();
+    }
+  });
+
+  it('spellings of one issuer are one cache entry only when the caller normalizes; the cache is bounded', async () => {
+    let now = 0;
+    const src = new OidcKeySource({ nowMs: () => now, maxEntries: 1, failureTtlMs: 60_000 });
+    const down = `https://localhost:${await freePort()}`;
+    await rejectsWith(src.keys(down, []), 'unreachable');
+    // A second issuer pushes the first failure out (maxEntries 1): the first is tried again.
+    await src.keys(issuer.issuer, [issuer.thumbprint]);
+    now += 1;
+    await rejectsWith(src.keys(down, []), 'unreachable');
   });
 
   it('bounds the size and the wait of an answer', async () => {

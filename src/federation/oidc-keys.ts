@@ -9,9 +9,14 @@
  * - a chain that verifies against Node's CA store (plus NODE_EXTRA_CA_CERTS) for the host name is
  *   trusted whatever the provider's thumbprints (AWS: "IAM uses its library of trusted root CAs");
  * - otherwise (a private CA, a self-signed certificate) a certificate of the presented chain must
- *   have a SHA-1 thumbprint in the provider's ThumbprintList, and the leaf must name the host.
+ *   have a SHA-1 thumbprint in the provider's ThumbprintList, every certificate from the leaf up to
+ *   it must be signed by the next one and be within its validity dates, and the leaf must name
+ *   the host. (Node builds the presented chain by matching names only: a forged leaf sent with a
+ *   genuine CA certificate must not pass for one that CA signed.)
  *
- * Keys are cached per (issuer, thumbprints) for `ttlMs`; a token signed with a key id the cached
+ * Callers pass the issuer as the provider stores it (`https://` + its url), never a token's raw
+ * `iss`, so spellings of one issuer share one cache entry. Keys are cached per (issuer,
+ * thumbprints) for `ttlMs`, at most `maxEntries` issuers (the oldest dropped first); a token signed with a key id the cached
  * set lacks refetches it at most once per `refreshCooldownMs` (key rotation at the IdP). A failed
  * fetch is answered again for `failureTtlMs` without a new connection: tokens naming an issuer
  * that is down cannot make the server open one connection per request.
@@ -20,6 +25,7 @@
  * checks above; a response over `maxBytes` or slower than `timeoutMs` is an IdP failure.
  */
 import { request, type RequestOptions } from 'node:https';
+import { X509Certificate } from 'node:crypto';
 import { checkServerIdentity, type DetailedPeerCertificate, type TLSSocket } from 'node:tls';
 import type { JSONWebKeySet } from 'jose';
 
@@ -43,6 +49,8 @@ export interface OidcKeySourceOptions {
   refreshCooldownMs?: number;
   /** How long a failed fetch is answered from memory (default 5,000 ms). */
   failureTtlMs?: number;
+  /** Issuers whose keys (and failures) are kept (default 256). */
+  maxEntries?: number;
   /** Largest discovery document or key set accepted (default 512 KiB). */
   maxBytes?: number;
   /** Clock (ms), for the cache. */
@@ -63,6 +71,7 @@ export class OidcKeySource {
   readonly #cooldownMs: number;
   readonly #maxBytes: number;
   readonly #failureTtlMs: number;
+  readonly #maxEntries: number;
   readonly #now: () => number;
   readonly #cache = new Map<string, Cached>();
   readonly #failures = new Map<string, { error: IdpKeyError; at: number }>();
@@ -74,6 +83,7 @@ export class OidcKeySource {
     this.#cooldownMs = opts.refreshCooldownMs ?? 30_000;
     this.#maxBytes = opts.maxBytes ?? 512 * 1024;
     this.#failureTtlMs = opts.failureTtlMs ?? 5000;
+    this.#maxEntries = Math.max(1, opts.maxEntries ?? 256);
     this.#now = opts.nowMs ?? Date.now;
   }
 
@@ -95,12 +105,12 @@ export class OidcKeySource {
     if (!p) {
       p = this.#fetchKeys(issuer, thumbprints).then(
         (fresh) => {
-          this.#cache.set(cacheKey, fresh);
+          this.#remember(this.#cache, cacheKey, fresh);
           this.#failures.delete(cacheKey);
           return fresh;
         },
         (e: unknown) => {
-          if (e instanceof IdpKeyError) this.#failures.set(cacheKey, { error: e, at: this.#now() });
+          if (e instanceof IdpKeyError) this.#remember(this.#failures, cacheKey, { error: e, at: this.#now() });
           throw e;
         },
       );
@@ -108,6 +118,13 @@ export class OidcKeySource {
       this.#inflight.set(cacheKey, p);
     }
     return (await p).jwks;
+  }
+
+  /** Map.set, newest last, dropping the oldest entries past maxEntries. */
+  #remember<V>(map: Map<string, V>, key: string, value: V): void {
+    map.delete(key);
+    map.set(key, value);
+    while (map.size > this.#maxEntries) map.delete(map.keys().next().value as string);
   }
 
   async #fetchKeys(issuer: IssuerUrl, thumbprints: readonly string[]): Promise<Cached> {
@@ -187,10 +204,24 @@ function trusted(socket: TLSSocket, host: string, thumbprints: ReadonlySet<strin
   if (!leaf || !leaf.raw) return 'the identity provider presented no certificate';
   const identity = checkServerIdentity(host, leaf);
   if (identity) return `the identity provider's certificate does not name ${host}`;
+  // The presented chain, leaf first, as Node linked it (by names only).
+  const chain: X509Certificate[] = [];
   const seen = new Set<string>();
   for (let c: DetailedPeerCertificate | undefined = leaf; c && c.raw && !seen.has(c.fingerprint); c = c.issuerCertificate) {
     seen.add(c.fingerprint);
-    if (thumbprints.has(c.fingerprint.replace(/:/g, '').toLowerCase())) return true;
+    chain.push(new X509Certificate(c.raw));
   }
-  return "the identity provider's HTTPS certificate doesn't match a configured thumbprint";
+  const anchor = chain.findIndex((c) => thumbprints.has(c.fingerprint.replace(/:/g, '').toLowerCase()));
+  if (anchor < 0) return "the identity provider's HTTPS certificate doesn't match a configured thumbprint";
+  const now = Date.now();
+  for (let i = 0; i <= anchor; i++) {
+    const c = chain[i] as X509Certificate;
+    if (now < Date.parse(c.validFrom) || now > Date.parse(c.validTo)) return "a certificate of the identity provider's chain is outside its validity dates";
+    // Each certificate below the pinned one must really be signed by the next.
+    if (i < anchor) {
+      const issuer = chain[i + 1] as X509Certificate;
+      if (!c.checkIssued(issuer) || !c.verify(issuer.publicKey)) return "the identity provider's certificate chain does not verify up to the configured thumbprint";
+    }
+  }
+  return true;
 }

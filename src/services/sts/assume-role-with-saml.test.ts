@@ -85,6 +85,27 @@ describe('AssumeRoleWithSAML', () => {
     await expectAwsError(assume('saml-admin', response('saml-admin'), { DurationSeconds: 7201 }), { code: 'ValidationError', status: 400 });
   });
 
+  it('saml:sub_type, saml:namequalifier and OID attributes reach the trust policy', async () => {
+    await iam.call('CreateRole', {
+      RoleName: 'saml-keys',
+      AssumeRolePolicyDocument: trust({ StringEquals: { 'saml:aud': 'https://signin.aws.amazon.com/saml', 'saml:sub_type': 'persistent', 'saml:namequalifier': nameQualifier(ENTITY, ACCOUNT, 'corp'), 'saml:mail': 'alice@corp.example', 'saml:iss': ENTITY } }),
+    });
+    const mail = { 'urn:oid:0.9.2342.19200300.100.1.3': ['alice@corp.example'] };
+    assert.ok((await assume('saml-keys', response('saml-keys', { attributes: mail }))).Credentials);
+    await expectAwsError(assume('saml-keys', response('saml-keys')), { code: 'AccessDenied', status: 403 });
+    const email = await expectAwsError(assume('saml-keys', response('saml-keys', { attributes: mail, nameIdFormat: 'urn:oasis:names:tc:SAML:1.1:nameid-format:emailAddress' })), { code: 'AccessDenied', status: 403 });
+    assert.ok(email);
+  });
+
+  it("refuses another account's provider and a provider past its ValidUntil", async () => {
+    await expectAwsError(sts.call('AssumeRoleWithSAML', { RoleArn: roleArn('saml-admin'), PrincipalArn: 'arn:aws:iam::999988887777:saml-provider/corp', SAMLAssertion: response('saml-admin') }), { code: 'InvalidIdentityToken', status: 400, message: "Specified provider doesn't exist" });
+    const { metadataFile } = await initDevSamlIdp(dir, ENTITY);
+    const past = readFileSync(metadataFile, 'utf8').replace('<md:EntityDescriptor ', '<md:EntityDescriptor validUntil="2020-01-01T00:00:00Z" ');
+    const old = (await iam.call('CreateSAMLProvider', { Name: 'old', SAMLMetadataDocument: past })).SAMLProviderArn;
+    const r = devSamlResponse(dir, { subject: 'alice@corp.example', roles: [{ roleArn: roleArn('saml-admin'), providerArn: old }], sessionName: 'alice', now: h.clock.now() });
+    await expectAwsError(sts.call('AssumeRoleWithSAML', { RoleArn: roleArn('saml-admin'), PrincipalArn: old, SAMLAssertion: r }), { code: 'InvalidIdentityToken', status: 400, message: /has expired/ });
+  });
+
   it('session tags and source identity from the assertion need sts:TagSession and sts:SetSourceIdentity', async () => {
     const attributes = { 'https://aws.amazon.com/SAML/Attributes/PrincipalTag:dept': ['eng'], 'https://aws.amazon.com/SAML/Attributes/SourceIdentity': ['alice'] };
     const r = await assume('saml-tagged', response('saml-tagged', { attributes }));

@@ -134,7 +134,7 @@ export const assumeRoleWithSAML = defineOperation<AssumeRoleWithSAMLInput, Recor
       'saml:aud': a.recipient,
       'saml:iss': a.issuer,
       'saml:sub': a.subject,
-      'saml:sub_type': a.subjectType,
+      'saml:sub_type': a.subjectTypeKey,
       'saml:namequalifier': qualifier,
     };
     for (const [name, values] of a.attributes) {

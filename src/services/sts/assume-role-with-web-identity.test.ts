@@ -136,6 +136,33 @@ describe('AssumeRoleWithWebIdentity', () => {
     await expectAwsError(assume(roleArn('tagged'), await token({ claims: { 'https://aws.amazon.com/source_identity': 'x' } })), { code: 'InvalidIdentityToken', status: 400 });
   });
 
+  it('sets <url>:oaud, :amr, :azp and :email from the token for the trust policy', async () => {
+    await iam.call('CreateRole', {
+      RoleName: 'claims',
+      AssumeRolePolicyDocument: trust({
+        StringEquals: { [`${idp.url}:email`]: 'dev@octo.example', [`${idp.url}:azp`]: 'cli-app', [`${idp.url}:oaud`]: 'other-audience' },
+        'ForAnyValue:StringEquals': { [`${idp.url}:amr`]: 'mfa' },
+      }),
+    });
+    const claims = { email: 'dev@octo.example', azp: 'cli-app', amr: ['pwd', 'mfa'] };
+    assert.ok((await assume(roleArn('claims'), await token({ aud: [AUD, 'other-audience'], claims }))).Credentials);
+    for (const drop of ['email', 'azp', 'amr'] as const) {
+      const { [drop]: _gone, ...rest } = claims;
+      await expectAwsError(assume(roleArn('claims'), await token({ aud: [AUD, 'other-audience'], claims: rest })), { code: 'AccessDenied', status: 403 });
+    }
+    await expectAwsError(assume(roleArn('claims'), await token({ claims })), { code: 'AccessDenied', status: 403 }, );
+  });
+
+  it('takes only RS/ES signatures, and a token up to five minutes past its exp', async () => {
+    const [, payload, sig] = (await token()).split('.');
+    const b64 = (o: unknown) => Buffer.from(JSON.stringify(o)).toString('base64url');
+    for (const alg of ['HS256', 'none']) {
+      await expectAwsError(assume(roleArn('ci'), `${b64({ alg, kid: idp.kid, typ: 'JWT' })}.${payload}.${alg === 'none' ? '' : sig}`), { code: 'InvalidIdentityToken', status: 400, message: new RegExp(`signed with ${alg}`) });
+    }
+    assert.ok((await assume(roleArn('ci'), await token({ now: now() - 3800, expiresIn: 3600 }))).Credentials, '200 s past exp');
+    await expectAwsError(assume(roleArn('ci'), await token({ now: now() - 4000, expiresIn: 3600 })), { code: 'ExpiredTokenException', status: 400 });
+  });
+
   it('caps the duration at the role maximum and refuses ProviderId', async () => {
     await expectAwsError(assume(roleArn('ci'), await token(), { DurationSeconds: 7201 }), { code: 'ValidationError', status: 400, message: 'The requested DurationSeconds exceeds the MaxSessionDuration set for this role.' });
     assert.ok((await assume(roleArn('ci'), await token(), { DurationSeconds: 7200 })).Credentials);

@@ -98,7 +98,14 @@ describe('SAML response verification', () => {
     rejects(() => verifySamlResponse(make({ recipient: 'https://evil.example/acs' }), metadata, NOW), 'InvalidIdentityToken', /Recipient/);
     rejects(() => verifySamlResponse(make({ audience: 'urn:someone:else' }), metadata, NOW), 'InvalidIdentityToken', /AudienceRestriction/);
     assert.equal(verifySamlResponse(make({ recipient: 'https://us-east-2.signin.aws.amazon.com/saml' }), metadata, NOW).recipient, 'https://us-east-2.signin.aws.amazon.com/saml');
-    assert.equal(verifySamlResponse(make({ nameIdFormat: 'urn:oasis:names:tc:SAML:1.1:nameid-format:emailAddress' }), metadata, NOW).subjectType, 'urn:oasis:names:tc:SAML:1.1:nameid-format:emailAddress');
+    assert.equal(verifySamlResponse(make({ recipient: 'https://signin.aws.amazon.com/static/saml' }), metadata, NOW).recipient, 'https://signin.aws.amazon.com/static/saml');
+    // SubjectType drops only the SAML 2.0 prefix; saml:sub_type shortens only persistent and transient.
+    const email = verifySamlResponse(make({ nameIdFormat: 'urn:oasis:names:tc:SAML:1.1:nameid-format:emailAddress' }), metadata, NOW);
+    assert.deepEqual([email.subjectType, email.subjectTypeKey], ['urn:oasis:names:tc:SAML:1.1:nameid-format:emailAddress', 'urn:oasis:names:tc:SAML:1.1:nameid-format:emailAddress']);
+    const entity = verifySamlResponse(make({ nameIdFormat: 'urn:oasis:names:tc:SAML:2.0:nameid-format:entity' }), metadata, NOW);
+    assert.deepEqual([entity.subjectType, entity.subjectTypeKey], ['entity', 'urn:oasis:names:tc:SAML:2.0:nameid-format:entity']);
+    const transient = verifySamlResponse(make({ nameIdFormat: 'urn:oasis:names:tc:SAML:2.0:nameid-format:transient' }), metadata, NOW);
+    assert.deepEqual([transient.subjectType, transient.subjectTypeKey], ['transient', 'transient']);
   });
 
   it('refuses what is not a successful, plain, DTD-free SAML response', () => {

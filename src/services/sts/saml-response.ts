@@ -29,7 +29,7 @@ const SUCCESS = 'urn:oasis:names:tc:SAML:2.0:status:Success';
 const BEARER = 'urn:oasis:names:tc:SAML:2.0:cm:bearer';
 const NAMEID_PREFIX = 'urn:oasis:names:tc:SAML:2.0:nameid-format:';
 /** The audiences AWS accepts: its sign-in endpoint's SAML service and its entity id. */
-const AWS_AUDIENCES = /^(urn:amazon:webservices(:govcloud|:cn)?|https:\/\/([a-z0-9-]+\.)?signin\.(aws\.amazon\.com|amazonaws-us-gov\.com|amazonaws\.cn)\/saml(\/.*)?)$/;
+const AWS_AUDIENCES = /^(urn:amazon:webservices(:govcloud|:cn)?|https:\/\/([a-z0-9-]+\.)?signin\.(aws\.amazon\.com|amazonaws-us-gov\.com|amazonaws\.cn)\/(static\/)?saml(\/.*)?)$/;
 /** How old a response may be (STS: "Token must be redeemed within 5 minutes of issuance"). */
 const REDEEM_WITHIN_MS = 5 * 60 * 1000;
 
@@ -38,8 +38,13 @@ export interface VerifiedSamlAssertion {
   issuer: string;
   /** NameID: the response's `Subject`, `saml:sub`. */
   subject: string;
-  /** NameID/@Format without urn:oasis:names:tc:SAML:2.0:nameid-format: (`persistent`, `transient`, ...). */
+  /**
+   * The response's `SubjectType`: NameID/@Format with the prefix urn:oasis:names:tc:SAML:2.0:nameid-format:
+   * removed (`persistent`, `transient`, `emailAddress`...), any other format as written.
+   */
   subjectType: string;
+  /** `saml:sub_type`: `persistent`, `transient`, or the format's full URI. */
+  subjectTypeKey: string;
   /** SubjectConfirmationData/@Recipient: the response's `Audience`, `saml:aud`. */
   recipient: string;
   /** AuthnStatement/@SessionNotOnOrAfter, when present: the session ends by then. */
@@ -145,14 +150,17 @@ export function verifySamlResponse(samlResponse: string, metadata: SamlMetadata,
   if (issuer !== metadata.entityId) throw invalid('Issuer not present in specified provider');
 
   const issued = time(assertion.getAttribute('IssueInstant'), 'IssueInstant');
-  if (issued && now.getTime() - issued.getTime() > REDEEM_WITHIN_MS) throw expired('Token must be redeemed within 5 minutes of issuance');
+  if (!issued) throw invalid('Invalid SAML response: the Assertion has no IssueInstant');
+  if (now.getTime() - issued.getTime() > REDEEM_WITHIN_MS) throw expired('Token must be redeemed within 5 minutes of issuance');
 
   const subjectEl = child(assertion, SAML, 'Subject');
   const nameId = subjectEl && child(subjectEl, SAML, 'NameID');
   const subject = text(nameId);
   if (!subjectEl || !nameId || subject === '') throw invalid('Invalid SAML response: the Subject has no NameID');
-  const format = nameId.getAttribute('Format') || `${NAMEID_PREFIX}unspecified`;
+  // No Format is SAML's default, urn:oasis:names:tc:SAML:1.1:nameid-format:unspecified.
+  const format = nameId.getAttribute('Format') || 'urn:oasis:names:tc:SAML:1.1:nameid-format:unspecified';
   const subjectType = format.startsWith(NAMEID_PREFIX) ? format.slice(NAMEID_PREFIX.length) : format;
+  const subjectTypeKey = subjectType === 'persistent' || subjectType === 'transient' ? subjectType : format;
 
   const confirmations = children(subjectEl, SAML, 'SubjectConfirmation');
   if (confirmations.length !== 1 || confirmations[0]!.getAttribute('Method') !== BEARER) throw invalid('Invalid SAML response: exactly one bearer SubjectConfirmation is required');
@@ -187,5 +195,5 @@ export function verifySamlResponse(samlResponse: string, metadata: SamlMetadata,
       attributes.set(name, [...(attributes.get(name) ?? []), ...values]);
     }
   }
-  return { issuer, subject, subjectType, recipient, ...(sessionNotOnOrAfter ? { sessionNotOnOrAfter } : {}), attributes };
+  return { issuer, subject, subjectType, subjectTypeKey, recipient, ...(sessionNotOnOrAfter ? { sessionNotOnOrAfter } : {}), attributes };
 }

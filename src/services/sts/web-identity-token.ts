@@ -30,6 +30,9 @@ interface KeyFailure {
 /** The algorithms STS accepts for ID tokens. */
 const ALGORITHMS = ['RS256', 'RS384', 'RS512', 'ES256', 'ES384', 'ES512'];
 
+/** How long past exp (and before nbf) a token is still taken. */
+export const CLOCK_SKEW_SECONDS = 300;
+
 export const NO_VERIFICATION_KEY = "Couldn't retrieve verification key from your identity provider,  please reference AssumeRoleWithWebIdentity documentation for requirements";
 
 export interface VerifiedWebIdentity {
@@ -79,7 +82,8 @@ export async function verifyWebIdentityToken(
   if (typeof header.alg !== 'string' || !ALGORITHMS.includes(header.alg)) throw invalid(`The token is signed with ${String(header.alg)}, which is not supported.`);
   let jwks: JSONWebKeySet;
   try {
-    jwks = await deps.keys.keys(issuer, provider.thumbprints, typeof header.kid === 'string' ? header.kid : undefined);
+    // The provider's stored url, not the token's spelling of it: one cache entry per provider.
+    jwks = await deps.keys.keys(`https://${provider.url}`, provider.thumbprints, typeof header.kid === 'string' ? header.kid : undefined);
   } catch (e) {
     if (!isKeyFailure(e)) throw e;
     if (e.reason === 'untrusted-certificate') throw invalid("OpenIDConnect provider's HTTPS certificate doesn't match configured thumbprint");
@@ -89,7 +93,8 @@ export async function verifyWebIdentityToken(
   const nowSeconds = Math.floor(deps.clock.now().getTime() / 1000);
   let claims: JWTPayload;
   try {
-    ({ payload: claims } = await jwtVerify(token, createLocalJWKSet(jwks), { algorithms: ALGORITHMS, currentDate: deps.clock.now(), requiredClaims: ['exp', 'sub'] }));
+    // IAM accepts a token up to five minutes past its exp (clock skew: IAM user guide, "OIDC federation").
+    ({ payload: claims } = await jwtVerify(token, createLocalJWKSet(jwks), { algorithms: ALGORITHMS, currentDate: deps.clock.now(), requiredClaims: ['exp', 'sub'], clockTolerance: CLOCK_SKEW_SECONDS }));
   } catch (e) {
     if (e instanceof joseErrors.JWTExpired) {
       throw new AwsError('ExpiredTokenException', `Token expired: current date/time ${nowSeconds} must be before the expiration date/time ${String(unverified.exp)}`);
