@@ -83,6 +83,38 @@ describe('the default credential chain reads the web identity token file', () =>
   });
 });
 
+describe('a profile with web_identity_token_file and role_arn in ~/.aws/config', () => {
+  let profileEnv: NodeJS.ProcessEnv;
+  before(() => {
+    writeFileSync(join(home.dir, 'config'), `[profile ci]\nregion = us-east-1\nrole_arn = ${roleArn}\nweb_identity_token_file = ${tokenFile}\nrole_session_name = from-profile\n`);
+    profileEnv = { ...chainEnv, AWS_PROFILE: 'ci' };
+    delete profileEnv.AWS_WEB_IDENTITY_TOKEN_FILE;
+    delete profileEnv.AWS_ROLE_ARN;
+    delete profileEnv.AWS_ROLE_SESSION_NAME;
+  });
+
+  it('the AWS CLI v1 and boto3', async (t) => {
+    const tools = await resolveTools();
+    if (!tools.aws || !tools.boto3) return t.skip('the AWS CLI or boto3 is not installed');
+    const r = await runAws(['sts', 'get-caller-identity'], profileEnv);
+    assert.equal(r.code, 0, r.stderr);
+    assert.equal(JSON.parse(r.stdout).Arn, sessionArn('from-profile'));
+    const out = await runPython(`${PY_PRELUDE}\nout['arn'] = sts.get_caller_identity()['Arn']\nprint(json.dumps(out))`, profileEnv);
+    assert.equal(out.arn, sessionArn('from-profile'));
+  });
+
+  it('JS SDK v3 fromIni', async () => {
+    const script = `
+      const { STSClient, GetCallerIdentityCommand } = await import('@aws-sdk/client-sts');
+      const { fromIni } = await import('@aws-sdk/credential-provider-ini');
+      const sts = new STSClient({ region: 'us-east-1', credentials: fromIni({ profile: 'ci' }) });
+      console.log(JSON.stringify({ arn: (await sts.send(new GetCallerIdentityCommand({}))).Arn }));`;
+    const r = await runProcess(process.execPath, ['--input-type=module', '-e', script], { env: { ...profileEnv, AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true' }, cwd: process.cwd() });
+    assert.equal(r.code, 0, r.stderr);
+    assert.equal(JSON.parse(r.stdout.trim().split('\n').pop()!).arn, sessionArn('from-profile'));
+  });
+});
+
 describe('aws sts assume-role-with-web-identity', () => {
   it('answers with the credentials and the token facts, and each refusal with its code', async (t) => {
     if (!(await resolveTools()).aws) return t.skip('the AWS CLI is not installed');
