@@ -109,15 +109,17 @@ describe('OidcKeySource over real HTTPS', () => {
     }
   });
 
-  it('spellings of one issuer are one cache entry only when the caller normalizes; the cache is bounded', async () => {
+  it('keeps at most maxEntries issuers: an old failure is forgotten, not answered again', async () => {
     let now = 0;
     const src = new OidcKeySource({ nowMs: () => now, maxEntries: 1, failureTtlMs: 60_000 });
-    const down = `https://localhost:${await freePort()}`;
-    await rejectsWith(src.keys(down, []), 'unreachable');
-    // A second issuer pushes the first failure out (maxEntries 1): the first is tried again.
-    await src.keys(issuer.issuer, [issuer.thumbprint]);
+    await issuer.close();
+    await rejectsWith(src.keys(issuer.issuer, [issuer.thumbprint]), 'unreachable');
+    // Another entry (other thumbprints) pushes the first failure out.
+    await rejectsWith(src.keys(issuer.issuer, [issuer.thumbprint, 'f'.repeat(40)]), 'unreachable');
+    issuer = await startDevIssuer(dir);
     now += 1;
-    await rejectsWith(src.keys(down, []), 'unreachable');
+    // Within the failure TTL, yet fetched again: the failure was dropped.
+    assert.equal((await src.keys(issuer.issuer, [issuer.thumbprint])).keys.length, 1);
   });
 
   it('bounds the size and the wait of an answer', async () => {
