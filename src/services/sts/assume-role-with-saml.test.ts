@@ -124,5 +124,6 @@ describe('AssumeRoleWithSAML', () => {
     const q = nameQualifier(ENTITY, ACCOUNT, 'corp');
     assert.deepEqual(e.userIdentity, { type: 'SAMLUser', principalId: `${q}:alice@corp.example`, userName: 'alice@corp.example', identityProvider: q });
     assert.equal(JSON.stringify(e).includes(assertion.slice(0, 60)), false, 'the assertion is not recorded');
+    assert.equal((await sts.call('GetAccessKeyInfo', { AccessKeyId: r.Credentials.AccessKeyId })).Account, ACCOUNT, 'found through this record');
   });
 });

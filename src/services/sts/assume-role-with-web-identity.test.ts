@@ -182,5 +182,7 @@ describe('AssumeRoleWithWebIdentity', () => {
     assert.equal(JSON.stringify(ok).includes(t), false, 'the token is not in the record');
     const denied = ct!.find((e: any) => e.errorCode === 'AccessDenied' && e.userIdentity.userName === 'repo:evil/app:ref:refs/heads/main');
     assert.ok(denied, 'the refused call names the token subject');
+    // GetAccessKeyInfo finds the issued key's account through this record.
+    assert.equal((await sts.call('GetAccessKeyInfo', { AccessKeyId: r.Credentials.AccessKeyId })).Account, ACCOUNT);
   });
 });
