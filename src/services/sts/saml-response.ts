@@ -3,7 +3,7 @@
  * it ("Configure SAML assertions for the authentication response"):
  * https://docs.aws.amazon.com/IAM/latest/UserGuide/id_roles_providers_create_saml_assertions.html
  *
- * - The response (base64) is XML without a DTD, a samlp:Response whose status is Success, holding
+ * - The response (base64) is XML without a DTD (read by saml-xml.ts, as the metadata is), a samlp:Response whose status is Success, holding
  *   exactly one saml:Assertion (an EncryptedAssertion is refused: Rolecall holds no decryption key).
  * - The Assertion, or the whole Response, carries an XML signature that verifies with a signing
  *   certificate of the provider's metadata (never with a key from the message itself).
@@ -17,10 +17,10 @@
  * INVARIANT: every value this module returns was covered by a signature that verified with a
  * certificate of the provider's metadata.
  */
-import { DOMParser } from '@xmldom/xmldom';
 import { SignedXml } from 'xml-crypto';
 import { AwsError } from '../../domain/aws-error.js';
 import type { SamlMetadata } from '../iam/shared/saml-metadata.js';
+import { childElements as children, readSamlXml } from '../iam/shared/saml-xml.js';
 
 export const SAMLP = 'urn:oasis:names:tc:SAML:2.0:protocol';
 export const SAML = 'urn:oasis:names:tc:SAML:2.0:assertion';
@@ -57,24 +57,9 @@ const invalid = (message: string) => new AwsError('InvalidIdentityToken', messag
 const expired = (message: string) => new AwsError('ExpiredTokenException', message);
 
 function parseXml(text: string): Document {
-  // No DTDs: no entity expansion, no external references (and SAML has no use for them).
-  if (/<!DOCTYPE/i.test(text) || /<!ENTITY/i.test(text)) throw invalid('Invalid SAML response: a document type declaration is not allowed');
-  let fatal: string | undefined;
-  const doc = new DOMParser({
-    errorHandler: (level: string, msg: unknown) => {
-      if (level !== 'warning') fatal ??= String(msg);
-    },
-  }).parseFromString(text, 'text/xml');
-  if (fatal !== undefined || !doc?.documentElement) throw invalid('Invalid SAML response: not well-formed XML');
-  return doc as unknown as Document;
-}
-
-function children(parent: Element, ns: string, local: string): Element[] {
-  const out: Element[] = [];
-  for (let n = parent.firstChild; n; n = n.nextSibling) {
-    if (n.nodeType === 1 && (n as Element).namespaceURI === ns && (n as Element).localName === local) out.push(n as Element);
-  }
-  return out;
+  const read = readSamlXml(text);
+  if (!read.ok) throw invalid(`Invalid SAML response: ${read.reason}`);
+  return read.doc;
 }
 
 function child(parent: Element, ns: string, local: string): Element | undefined {

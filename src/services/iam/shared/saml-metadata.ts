@@ -11,7 +11,7 @@
  * federation's aggregate) is not accepted: IAM takes one IdP's metadata.
  */
 import { X509Certificate } from 'node:crypto';
-import { DOMParser } from '@xmldom/xmldom';
+import { childElements as children, readSamlXml } from './saml-xml.js';
 
 export interface SamlMetadata {
   /** EntityDescriptor/@entityID: the Issuer of the IdP's responses and assertions. */
@@ -38,15 +38,6 @@ function parseDateTime(s: string): Date | undefined {
   return Number.isNaN(d.getTime()) ? undefined : d;
 }
 
-/** Element children of a node with the given namespace and local name. */
-function children(parent: Element, ns: string, localName: string): Element[] {
-  const out: Element[] = [];
-  for (let n = parent.firstChild; n; n = n.nextSibling) {
-    if (n.nodeType === 1 && (n as Element).namespaceURI === ns && (n as Element).localName === localName) out.push(n as Element);
-  }
-  return out;
-}
-
 /** A certificate element's base64 DER as PEM, or undefined when it is not a certificate. */
 function toPem(text: string): string | undefined {
   const b64 = text.replace(/\s+/g, '');
@@ -60,30 +51,13 @@ function toPem(text: string): string | undefined {
   return pem;
 }
 
-/** Parses the document, or undefined when it is not well-formed (xmldom reports, never throws). */
-function parseXml(xml: string): Document | undefined {
-  let failed = false;
-  const fail = (): void => {
-    failed = true;
-  };
-  let doc: Document;
-  try {
-    doc = new DOMParser({ errorHandler: { warning: fail, error: fail, fatalError: fail } }).parseFromString(xml, 'text/xml') as unknown as Document;
-  } catch {
-    return undefined;
-  }
-  return failed || !doc?.documentElement ? undefined : doc;
-}
-
 /** The metadata's entity id and signing certificates, or undefined when it is not usable IdP metadata. */
 export function parseSamlMetadata(xml: string): SamlMetadata | undefined {
   if (typeof xml !== 'string' || xml.trim() === '') return undefined;
-  // XXE hygiene: no document type declaration at all (and so no entity declarations).
-  if (/<!DOCTYPE/i.test(xml) || /<!ENTITY/i.test(xml)) return undefined;
-  const doc = parseXml(xml);
-  if (!doc) return undefined;
-  for (let n = doc.firstChild; n; n = n.nextSibling) if (n.nodeType === 10) return undefined;
-  const root = doc.documentElement;
+  // XXE hygiene: no document type declaration at all (saml-xml.ts).
+  const read = readSamlXml(xml);
+  if (!read.ok) return undefined;
+  const root = read.doc.documentElement;
   if (root.namespaceURI !== MD_NS || root.localName !== 'EntityDescriptor') return undefined;
   const entityId = root.getAttribute('entityID') ?? '';
   if (entityId.trim() === '') return undefined;
