@@ -9,12 +9,12 @@
  */
 import { createHash } from 'node:crypto';
 import { AwsError } from '../../domain/aws-error.js';
-import type { Caller } from '../../domain/caller.js';
 import type { ContextValue } from '../../policy/index.js';
 import type { Tag } from '../../store/ports.js';
+import { parseSamlProviderArn } from '../iam/shared/saml.js';
 import { parseSamlMetadata } from '../iam/shared/saml-metadata.js';
 import { defineOperation } from '../operation.js';
-import { assumeFederated } from './federated-session.js';
+import { assumeFederated, federatedCaller, federatedSourceIdentity } from './federated-session.js';
 import { findRoleByArn, ROLE_ARN_RE } from './role-trust.js';
 import { verifySamlResponse, type VerifiedSamlAssertion } from './saml-response.js';
 import { resolveSessionTags } from './session-tags.js';
@@ -30,7 +30,6 @@ export interface AssumeRoleWithSAMLInput {
 
 const ATTR = 'https://aws.amazon.com/SAML/Attributes/';
 const SESSION_NAME_RE = /^[\w+=,.@-]{2,64}$/;
-const PROVIDER_ARN_RE = /^arn:aws:iam::(\d{12}):saml-provider\/([\w.-]{1,128})$/;
 
 /**
  * Attributes that become `saml:*` keys (IAM user guide, "Mapping SAML attributes to AWS trust
@@ -91,12 +90,10 @@ export const assumeRoleWithSAML = defineOperation<AssumeRoleWithSAMLInput, Recor
   auth: 'none',
   resources: (input) => [input.RoleArn],
   async run(input, ctx) {
-    if (!ctx.authorizer || !ctx.sessions) throw new AwsError('InternalFailure', 'AssumeRoleWithSAML is not wired');
     const roleAccount = ROLE_ARN_RE.exec(input.RoleArn)?.[1];
-    const p = PROVIDER_ARN_RE.exec(input.PrincipalArn);
-    if (roleAccount === undefined || !p) throw new AwsError('ValidationError', 'Request ARN is invalid');
-    const [, providerAccount, providerName] = p as unknown as [string, string, string];
-    const provider = providerAccount === roleAccount ? await ctx.store.samlProviders.get(providerAccount, providerName) : undefined;
+    const named = parseSamlProviderArn(input.PrincipalArn);
+    if (roleAccount === undefined || !named) throw new AwsError('ValidationError', 'Request ARN is invalid');
+    const provider = named.accountId === roleAccount ? await ctx.store.samlProviders.get(named.accountId, named.name) : undefined;
     if (!provider) throw invalid("Specified provider doesn't exist");
     const now = ctx.clock.now();
     if (provider.validUntil <= now) throw invalid('The SAML provider has expired (its ValidUntil is past)');
@@ -105,25 +102,13 @@ export const assumeRoleWithSAML = defineOperation<AssumeRoleWithSAMLInput, Recor
     const a = verifySamlResponse(input.SAMLAssertion, metadata, now);
 
     const qualifier = nameQualifier(a.issuer, provider.accountId, provider.name);
-    const caller: Caller = {
-      kind: 'web-identity',
-      accountId: provider.accountId,
-      principal: { type: 'WebIdentity', provider: provider.arn },
-      userId: `${qualifier}:${a.subject}`,
-      userName: a.subject,
-      federation: { type: 'SAMLUser', identityProvider: qualifier },
-      arn: provider.arn,
-      accessKeyId: '',
-    };
+    const caller = federatedCaller({ providerArn: provider.arn, accountId: provider.accountId, principalId: `${qualifier}:${a.subject}`, subject: a.subject, type: 'SAMLUser', identityProvider: qualifier });
     ctx.unsignedCaller = caller;
 
     const sessionName = a.attributes.get(`${ATTR}RoleSessionName`)?.[0];
     if (sessionName === undefined) throw invalid('RoleSessionName is required in AuthnResponse');
     if (!SESSION_NAME_RE.test(sessionName)) throw invalid('RoleSessionName in AuthnResponse must match [a-zA-Z_0-9+=,.@-]{2,64}');
-    const sourceIdentity = a.attributes.get(`${ATTR}SourceIdentity`)?.[0];
-    if (sourceIdentity !== undefined && (!SESSION_NAME_RE.test(sourceIdentity) || sourceIdentity.toLowerCase().startsWith('aws:'))) {
-      throw invalid('Source Identity must match [a-zA-Z_0-9+=,.@-]{2,64} and not begin with "aws:"');
-    }
+    const sourceIdentity = federatedSourceIdentity(a.attributes.get(`${ATTR}SourceIdentity`)?.[0]);
     if (!offersRole(a, input.RoleArn, provider.arn)) throw notAuthorized();
     const role = await findRoleByArn(ctx.store, input.RoleArn);
     if (!role) throw notAuthorized();

@@ -16,7 +16,7 @@ import type { Caller } from '../../domain/caller.js';
 import type { ContextValue } from '../../policy/index.js';
 import type { Tag } from '../../store/ports.js';
 import { defineOperation } from '../operation.js';
-import { assumeFederated } from './federated-session.js';
+import { assumeFederated, federatedCaller, federatedSourceIdentity } from './federated-session.js';
 import { findRoleByArn, ROLE_ARN_RE } from './role-trust.js';
 import { resolveSessionTags } from './session-tags.js';
 import { verifyWebIdentityToken, type VerifiedWebIdentity } from './web-identity-token.js';
@@ -39,18 +39,10 @@ function notAuthorized(): AwsError {
   return new AwsError('AccessDenied', 'Not authorized to perform sts:AssumeRoleWithWebIdentity');
 }
 
-/** The trust-policy principal of the call: the provider, as `Principal: {Federated: ARN}` names it. */
+/** The caller: the provider as the trust policy's principal, `WebIdentityUser` in the trail. */
 export function webIdentityCaller(v: VerifiedWebIdentity): Caller {
-  return {
-    kind: 'web-identity',
-    accountId: v.provider.accountId,
-    principal: { type: 'WebIdentity', provider: v.provider.arn },
-    userId: `${v.provider.arn}:${v.audience}:${v.subject}`,
-    userName: v.subject,
-    federation: { type: 'WebIdentityUser', identityProvider: v.provider.arn },
-    arn: v.provider.arn,
-    accessKeyId: '',
-  };
+  const providerArn = v.provider.arn;
+  return federatedCaller({ providerArn, accountId: v.provider.accountId, principalId: `${providerArn}:${v.audience}:${v.subject}`, subject: v.subject, type: 'WebIdentityUser', identityProvider: providerArn });
 }
 
 /** Session tags from the token (`principal_tags`: key -> [value]); InvalidIdentityToken when malformed. */
@@ -93,7 +85,7 @@ export const assumeRoleWithWebIdentity = defineOperation<AssumeRoleWithWebIdenti
   auth: 'none',
   resources: (input) => [input.RoleArn],
   async run(input, ctx) {
-    if (!ctx.authorizer || !ctx.sessions || !ctx.webIdentityKeys) throw new AwsError('InternalFailure', 'AssumeRoleWithWebIdentity is not wired');
+    if (!ctx.webIdentityKeys) throw new AwsError('InternalFailure', 'AssumeRoleWithWebIdentity is not wired');
     if (input.ProviderId !== undefined) {
       throw new AwsError('InvalidParameterValue', 'ProviderId is for OAuth 2.0 access tokens of www.amazon.com and graph.facebook.com, which Rolecall does not accept: pass an OpenID Connect ID token without ProviderId.');
     }
@@ -107,12 +99,7 @@ export const assumeRoleWithWebIdentity = defineOperation<AssumeRoleWithWebIdenti
 
     const passed = tokenTags(web.claims);
     const tags = resolveSessionTags(passed.tags, passed.transitive, undefined);
-    const rawSource = web.claims[SOURCE_IDENTITY_CLAIM];
-    if (rawSource !== undefined && (typeof rawSource !== 'string' || !/^[\w+=,.@-]{2,64}$/.test(rawSource))) {
-      throw new AwsError('InvalidIdentityToken', `The ${SOURCE_IDENTITY_CLAIM} claim must be 2 to 64 characters of letters, digits and +=,.@-_.`);
-    }
-    const sourceIdentity = rawSource as string | undefined;
-    if (sourceIdentity?.toLowerCase().startsWith('aws:')) throw new AwsError('ValidationError', 'SourceIdentity must not start with aws:');
+    const sourceIdentity = federatedSourceIdentity(web.claims[SOURCE_IDENTITY_CLAIM]);
 
     const { session, packedPolicySize: packed } = await assumeFederated(ctx, {
       caller,

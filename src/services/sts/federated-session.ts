@@ -16,6 +16,35 @@ import { sessionPolicies, type AssumeRoleInput } from './assume-role.js';
 import { authorizeOnRole, issueRoleSession, roleTagContext, trustPolicyOf, type RoleSession } from './role-trust.js';
 import type { ResolvedTags } from './session-tags.js';
 
+/**
+ * The caller of an unsigned federation call, once its token or assertion is read: for the trust
+ * policy a `Federated` principal naming the provider; for CloudTrail a `WebIdentityUser` or
+ * `SAMLUser` with `principalId`, `userName` (the subject) and `identityProvider`.
+ */
+export function federatedCaller(f: { providerArn: string; accountId: string; principalId: string; subject: string; type: 'WebIdentityUser' | 'SAMLUser'; identityProvider: string }): Caller {
+  return {
+    kind: 'web-identity',
+    accountId: f.accountId,
+    principal: { type: 'WebIdentity', provider: f.providerArn },
+    userId: f.principalId,
+    userName: f.subject,
+    federation: { type: f.type, identityProvider: f.identityProvider },
+    arn: f.providerArn,
+    accessKeyId: '',
+  };
+}
+
+const SOURCE_IDENTITY_RE = /^[\w+=,.@-]{2,64}$/;
+
+/** A source identity the IdP asserts (claim or attribute), checked as STS words the refusal. */
+export function federatedSourceIdentity(value: unknown): string | undefined {
+  if (value === undefined) return undefined;
+  if (typeof value !== 'string' || !SOURCE_IDENTITY_RE.test(value) || value.toLowerCase().startsWith('aws:')) {
+    throw new AwsError('InvalidIdentityToken', 'Source Identity must match [a-zA-Z_0-9+=,.@-]{2,64} and not begin with "aws:"');
+  }
+  return value;
+}
+
 export interface FederatedAssumeRequest {
   caller: Caller;
   role: RoleRecord;
