@@ -2,7 +2,6 @@
  * Composition root: the only place that names concrete adapters (SQLite or PostgreSQL store, pino logger,
  * system clock, crypto randomness) and wires them into the gateway and the HTTP listener.
  */
-import { OidcKeySource } from './federation/oidc-keys.js';
 import { pino, type Logger } from 'pino';
 import { GatewayAudit } from './audit/gateway-audit.js';
 import { startRetention } from './audit/retention.js';
@@ -10,6 +9,7 @@ import { GroupCommitAuditTrail } from './audit/writer.js';
 import { Authorizer } from './authz/authorizer.js';
 import { StorePolicySource } from './authz/store-policy-source.js';
 import { DEFAULT_CACHE_TTL_MS, type Settings } from './config/config.js';
+import { OidcKeySource } from './federation/oidc-keys.js';
 import { systemClock, type Clock } from './domain/clock.js';
 import { cryptoRandom, type Random } from './domain/random.js';
 import type { AuditTrail } from './audit/event.js';

@@ -34,8 +34,8 @@ export interface AuthorizeRequest {
  *   ABSENT, which is what makes `BoolIfExists` differ from `Bool` for MFA checks.
  * - aws:MultiFactorAuthAge: only when MFA authenticated the session (seconds since then).
  * - aws:SourceIdentity: every request of a session that has one (it persists through chaining).
- * - aws:FederatedProvider: every request of a role session from AssumeRoleWithWebIdentity (the
- *   OIDC provider's ARN).
+ * - aws:FederatedProvider: every request of a role session from AssumeRoleWithWebIdentity or
+ *   AssumeRoleWithSAML (the OIDC or SAML provider's ARN).
  * - aws:PrincipalTag/k: the caller's tags (user tags; role tags overridden by session tags;
  *   for a federated user, the federating user's tags overridden by the session tags).
  */

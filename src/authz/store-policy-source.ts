@@ -18,7 +18,7 @@ export class StorePolicySource implements PolicySource {
   constructor(private readonly store: Store) {}
 
   async policiesFor(caller: Caller): Promise<PolicySet> {
-    // A service principal or a web identity has no identity policies: the trust policy alone decides.
+    // A service principal or a federated (OIDC, SAML) caller has no identity policies: the trust policy alone decides.
     if (caller.kind === 'root' || caller.kind === 'service' || caller.kind === 'web-identity') return {};
     // A federated user made by the root user: root may do everything, so the session policies
     // alone decide (GetFederationToken: "the intersection of the caller's and the session's").

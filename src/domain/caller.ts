@@ -8,8 +8,9 @@ import type { Tag } from '../store/ports.js';
 /**
  * `service`: an AWS service principal (ec2.amazonaws.com, ...) assuming a role for a workload it
  * runs; never the signer of an API request, only the caller of a trust-policy evaluation.
- * `web-identity`: the holder of an OpenID Connect ID token calling AssumeRoleWithWebIdentity
- * (unsigned); like `service`, only ever the caller of a trust-policy evaluation.
+ * `web-identity`: the holder of an OpenID Connect ID token or a SAML assertion calling
+ * AssumeRoleWithWebIdentity / AssumeRoleWithSAML (unsigned); like `service`, only ever the caller
+ * of a trust-policy evaluation.
  */
 export type CallerKind = 'root' | 'user' | 'assumed-role' | 'federated-user' | 'service' | 'web-identity';
 
@@ -47,7 +48,7 @@ export interface Caller {
     chainDepth: number;
     /** ARN of the long-term identity at the start of a role chain. */
     originalCaller: string;
-    /** Role sessions from AssumeRoleWithWebIdentity: the OIDC provider's ARN (aws:FederatedProvider). */
+    /** Role sessions from AssumeRoleWithWebIdentity / WithSAML: the provider's ARN (aws:FederatedProvider). */
     federatedProvider?: string;
     /** Federated users: the unique id (AIDA...) of the IAM user who called GetFederationToken (CloudTrail's sessionIssuer). */
     issuerId?: string;
