@@ -18,6 +18,11 @@ function fromAlphabet(random: Random, alphabet: string, n: number): string {
   return out;
 }
 
+/** `n` upper-case base32 characters ([A-Z2-7]), the alphabet of AWS's ids. */
+export function newBase32(random: Random, n: number): string {
+  return fromAlphabet(random, BASE32, n);
+}
+
 export function newId(random: Random, prefix: IdPrefix): string {
   return prefix + fromAlphabet(random, BASE32, 16);
 }

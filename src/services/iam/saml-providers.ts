@@ -27,6 +27,7 @@
  * it would get), with the provider's tags as aws:ResourceTag/k and a request's tags as
  * aws:RequestTag/k and aws:TagKeys.
  */
+import { newBase32 } from '../../domain/ids.js';
 import { AwsError } from '../../domain/aws-error.js';
 import type { ContextValue } from '../../policy/index.js';
 import { StoreConflictError, type SamlProviderRecord, type Store, type Tag } from '../../store/ports.js';
@@ -70,11 +71,9 @@ function checkMetadata(document: string, now: Date): Date {
   return d;
 }
 
-const UUID_ALPHABET = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ234567';
-
 /** GetSAMLProvider's SAMLProviderUUID: 26 characters of [A-Z2-7] (privateKeyIdType is [A-Z0-9]{22,64}). */
 function newUuid(ctx: OperationContext): string {
-  return [...ctx.random.bytes(26)].map((b) => UUID_ALPHABET[b & 31]).join('');
+  return newBase32(ctx.random, 26);
 }
 
 // ------------------------------------------------------------------------------ lookups
