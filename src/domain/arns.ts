@@ -5,6 +5,14 @@
  */
 export const PARTITION = 'aws';
 
+/**
+ * ARN syntax, `arn:partition:service:region:account:resource`, with a partition, a service and a
+ * resource (STS answers "X is invalid" for one without: recorded AWS responses).
+ */
+export function isArn(s: unknown): s is string {
+  return typeof s === 'string' && /^arn:[^:]+:[^:]+:[^:]*:[^:]*:.+$/s.test(s);
+}
+
 export type IamEntityType = 'user' | 'group' | 'role' | 'policy' | 'instance-profile' | 'mfa' | 'saml-provider' | 'oidc-provider';
 
 export function iamArn(account: string, type: IamEntityType, path: string, name: string): string {

@@ -107,7 +107,9 @@ export class Gateway {
       const now = this.deps.clock.now();
       if (auth) {
         caller = (await authenticate(raw, auth, { store: this.deps.store, now, resolveSessionToken: this.deps.resolveSessionToken })).caller;
-      } else if (!(decoded.ok && isUnsignedOperation(SERVICES[decoded.service], decoded.operation))) {
+      } else if (!(decoded.service !== undefined && decoded.operation !== undefined && isUnsignedOperation(SERVICES[decoded.service], decoded.operation))) {
+        // An unsigned operation (AssumeRoleWithWebIdentity, AssumeRoleWithSAML) with bad input
+        // gets its input error below, not a missing-signature one.
         throw sigv4AwsError(missingAuthenticationToken());
       }
       // What GetSessionToken / GetFederationToken credentials may never do (IAM calls fail

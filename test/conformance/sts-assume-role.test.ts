@@ -422,6 +422,23 @@ describe('session tags', () => {
       assert.equal((await c.sts.call('AssumeRole', { RoleArn: wantsMarketing.arn, RoleSessionName: 'three' })).AssumedRoleUser.Arn, stsArn('case-hop-mkt', 'three'));
     });
   });
+
+  it("refuses bad session tags with AWS's wording (recorded responses), and a RoleArn that is no ARN", async () => {
+    const hop1 = await a.role('bad-tag-1', trust(u.arn, { actions: ['sts:AssumeRole', 'sts:TagSession'] }));
+    const hop2 = await a.role('bad-tag-2', trust(hop1.arn, { actions: ['sts:AssumeRole', 'sts:TagSession'] }));
+    const assume = (input: Record<string, unknown>) => u.sts.call('AssumeRole', { RoleArn: hop1.arn, RoleSessionName: 'bad', ...input });
+    const invalid = (message: string) => ({ name: 'InvalidParameterValue', status: 400, message });
+    await expectError(assume({ Tags: [{ Key: 'a', Value: '1' }], TransitiveTagKeys: ['b'] }), invalid('The specified transitive tag key must be included in the requested tags.'));
+    await expectError(assume({ Tags: [{ Key: 'team', Value: '1' }, { Key: 'TEAM', Value: '2' }] }), invalid('Duplicate tag keys found. Please note that Tag keys are case insensitive.'));
+    await expectError(assume({ Tags: [{ Key: 'aws:team', Value: '1' }] }), invalid('User-defined tag keys can\'t start with "aws:". This prefix is reserved for AWS tags.'));
+    const first = await sessionClients(s, await assume({ Tags: [{ Key: 'team', Value: 'red' }], TransitiveTagKeys: ['team'] }));
+    for (const key of ['team', 'Team']) {
+      await expectError(first.sts.call('AssumeRole', { RoleArn: hop2.arn, RoleSessionName: 'two', Tags: [{ Key: key, Value: 'blue' }] }), invalid("One of the specified transitive tag keys can't be set because it conflicts with a transitive tag key from the calling session."));
+    }
+    for (const arn of ['nothing-valid-in-here', 'arn::b:::something/test-role', 'arn:a::::something/test-role', 'arn:a:::something/test-role', 'arn:a:a::aaaaaaaaaa:']) {
+      await expectError(u.sts.call('AssumeRole', { RoleArn: arn, RoleSessionName: 'bad' }), { name: 'ValidationError', status: 400, message: `${arn} is invalid` });
+    }
+  });
 });
 
 describe('source identity', () => {

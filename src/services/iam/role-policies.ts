@@ -9,6 +9,7 @@
  * 10240 bytes exceeded for role X"), and at most 10 managed policies are attached ("Cannot exceed
  * quota for PoliciesPerRole: 10").
  */
+import { isArn } from '../../domain/arns.js';
 import { AwsError } from '../../domain/aws-error.js';
 import type { ContextValue } from '../../policy/index.js';
 import type { Operation } from '../operation.js';
@@ -17,7 +18,6 @@ import {
   callerAccount,
   findVisiblePolicy,
   getRoleOrThrow,
-  isArn,
   isAttachable,
   parsePolicyArn,
   policyNotAttachable,

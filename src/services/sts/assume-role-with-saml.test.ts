@@ -112,6 +112,15 @@ describe('AssumeRoleWithSAML', () => {
     assert.equal(r.SourceIdentity, 'alice');
     assert.ok((await (await h.iam(credsOf(r))).call('ListRoles')).Roles.length >= 2);
     await expectAwsError(assume('saml-admin', response('saml-admin', { attributes })), { code: 'AccessDenied', status: 403 });
+    // The identity provider's tags follow the naming rules of session tags.
+    for (const bad of <Record<string, string[]>[]>[{ [`https://aws.amazon.com/SAML/Attributes/PrincipalTag:${'k'.repeat(129)}`]: ['v'] }, { 'https://aws.amazon.com/SAML/Attributes/PrincipalTag:dept': ['x'.repeat(257)] }, { 'https://aws.amazon.com/SAML/Attributes/PrincipalTag:aws:dept': ['eng'] }]) {
+      await expectAwsError(assume('saml-tagged', response('saml-tagged', { attributes: bad })), { code: 'InvalidParameterValue', status: 400 });
+    }
+  });
+
+  it('answers bad input with ValidationError, though the call is unsigned', async () => {
+    await expectAwsError(assume('saml-admin', response('saml-admin'), { DurationSeconds: 10 }), { code: 'ValidationError', status: 400, message: /durationSeconds/ });
+    await expectAwsError(assume('saml-admin', 'ab'), { code: 'ValidationError', status: 400, message: /sAMLAssertion/ });
   });
 
   it('records the call as a SAMLUser, the assertion left out', async () => {

@@ -134,6 +134,18 @@ describe('AssumeRoleWithWebIdentity', () => {
     await expectAwsError(assume(roleArn('ci'), await token({ claims: { 'https://aws.amazon.com/tags': { principal_tags: { team: ['ci'] } } } })), { code: 'AccessDenied', status: 403 });
     await expectAwsError(assume(roleArn('tagged'), await token({ claims: { 'https://aws.amazon.com/tags': { principal_tags: { team: [1] } } } })), { code: 'InvalidIdentityToken', status: 400, message: /tags claim is malformed/ });
     await expectAwsError(assume(roleArn('tagged'), await token({ claims: { 'https://aws.amazon.com/source_identity': 'x' } })), { code: 'InvalidIdentityToken', status: 400 });
+    // The token's tags follow the naming rules of session tags, and pass at most 50 transitive keys.
+    const tagged = (principal_tags: Record<string, string[]>, transitive_tag_keys?: string[]) => token({ claims: { 'https://aws.amazon.com/tags': { principal_tags, ...(transitive_tag_keys ? { transitive_tag_keys } : {}) } } });
+    for (const bad of <Record<string, string[]>[]>[{ ['k'.repeat(129)]: ['v'] }, { team: ['v'.repeat(257)] }, { 'k#': ['v'] }, { team: ['v<>'] }, { 'aws:team': ['ci'] }]) {
+      await expectAwsError(assume(roleArn('tagged'), await tagged(bad)), { code: 'InvalidParameterValue', status: 400 });
+    }
+    await expectAwsError(assume(roleArn('tagged'), await tagged({ team: ['ci'] }, Array.from({ length: 51 }, () => 'team'))), { code: 'ValidationError', status: 400 });
+  });
+
+  it('answers bad input with ValidationError, though the call is unsigned', async () => {
+    await expectAwsError(assume(roleArn('ci'), await token(), { RoleSessionName: 'a b' }), { code: 'ValidationError', status: 400, message: /roleSessionName/ });
+    await expectAwsError(assume(roleArn('ci'), await token(), { DurationSeconds: 43201 }), { code: 'ValidationError', status: 400, message: /durationSeconds/ });
+    await expectAwsError(assume('nothing-valid-in-here', await token()), { code: 'ValidationError', status: 400, message: 'nothing-valid-in-here is invalid' });
   });
 
   it('sets <url>:oaud, :amr, :azp and :email from the token for the trust policy', async () => {

@@ -17,7 +17,7 @@ import type { ContextValue } from '../../policy/index.js';
 import type { Tag } from '../../store/ports.js';
 import { defineOperation } from '../operation.js';
 import { assumeFederated, federatedCaller, federatedSourceIdentity } from './federated-session.js';
-import { findRoleByArn, ROLE_ARN_RE } from './role-trust.js';
+import { checkRoleArnSyntax, findRoleByArn, ROLE_ARN_RE } from './role-trust.js';
 import { resolveSessionTags } from './session-tags.js';
 import { verifyWebIdentityToken, type VerifiedWebIdentity } from './web-identity-token.js';
 
@@ -89,6 +89,7 @@ export const assumeRoleWithWebIdentity = defineOperation<AssumeRoleWithWebIdenti
     if (input.ProviderId !== undefined) {
       throw new AwsError('InvalidParameterValue', 'ProviderId is for OAuth 2.0 access tokens of www.amazon.com and graph.facebook.com, which Rolecall does not accept: pass an OpenID Connect ID token without ProviderId.');
     }
+    checkRoleArnSyntax(input.RoleArn);
     const roleAccount = ROLE_ARN_RE.exec(input.RoleArn)?.[1];
     if (roleAccount === undefined) throw notAuthorized();
     const web = await verifyWebIdentityToken({ store: ctx.store, clock: ctx.clock, keys: ctx.webIdentityKeys }, roleAccount, input.WebIdentityToken);

@@ -11,8 +11,8 @@ import type { RoleRecord, Tag } from '../../store/ports.js';
 import { acceptMfaCode } from '../iam/shared/mfa-codes.js';
 import { validatePolicyDocument } from '../iam/shared/policy-document.js';
 import { defineOperation, type OperationContext } from '../operation.js';
-import { packedPolicySizePercent } from '../../tokens/packed-size.js';
-import { authorizeOnRole, findRoleByArn, issueRoleSession, roleTagContext, trustPolicyOf } from './role-trust.js';
+import { authorizeOnRole, checkRoleArnSyntax, findRoleByArn, issueRoleSession, roleTagContext, trustPolicyOf } from './role-trust.js';
+import { checkedPackedPolicySize } from './packed-policy.js';
 import { resolveSessionTags } from './session-tags.js';
 
 export interface AssumeRoleInput {
@@ -66,6 +66,7 @@ export const assumeRole = defineOperation<AssumeRoleInput, Record<string, unknow
   async run(input, ctx) {
     const caller = ctx.caller;
     if (!caller || !ctx.authorizer || !ctx.sessions) throw new AwsError('InternalFailure', 'AssumeRole is not wired');
+    checkRoleArnSyntax(input.RoleArn);
     if (caller.kind === 'root') throw new AwsError('AccessDenied', 'Roles may not be assumed by root accounts.');
     if (caller.kind === 'federated-user') throw denied(caller, input.RoleArn);
     const role = await findRoleByArn(ctx.store, input.RoleArn);
@@ -144,8 +145,7 @@ export const assumeRole = defineOperation<AssumeRoleInput, Record<string, unknow
     }
 
     const policies = await sessionPolicies(ctx, role, input);
-    const packed = policies.length || tags.tags.length ? packedPolicySizePercent(policies, tags.tags) : undefined;
-    if (packed !== undefined && packed > 100) throw new AwsError('PackedPolicyTooLarge', `Packed policy consumes ${packed}% of allotted space, please use smaller policy.`);
+    const packed = checkedPackedPolicySize(policies, tags.tags);
 
     const issuedAt = Math.floor(now.getTime() / 1000);
     const session = await issueRoleSession(ctx.sessions, role, input.RoleSessionName, issuedAt, duration, {

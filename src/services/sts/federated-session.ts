@@ -10,10 +10,10 @@ import { AwsError } from '../../domain/aws-error.js';
 import type { Caller } from '../../domain/caller.js';
 import type { ContextValue } from '../../policy/index.js';
 import type { RoleRecord } from '../../store/ports.js';
-import { packedPolicySizePercent } from '../../tokens/packed-size.js';
 import type { OperationContext } from '../operation.js';
 import { sessionPolicies, type AssumeRoleInput } from './assume-role.js';
 import { authorizeOnRole, issueRoleSession, roleTagContext, trustPolicyOf, type RoleSession } from './role-trust.js';
+import { checkedPackedPolicySize } from './packed-policy.js';
 import type { ResolvedTags } from './session-tags.js';
 
 /**
@@ -92,8 +92,7 @@ export async function assumeFederated(ctx: OperationContext, r: FederatedAssumeR
   const duration = r.endsBy === undefined ? requested : Math.min(requested, r.endsBy - issuedAt);
   if (duration <= 0) throw new AwsError('ExpiredTokenException', 'Response has expired');
   const policies = await sessionPolicies(ctx, role, r.policies);
-  const packed = policies.length || tags.tags.length ? packedPolicySizePercent(policies, tags.tags) : undefined;
-  if (packed !== undefined && packed > 100) throw new AwsError('PackedPolicyTooLarge', `Packed policy consumes ${packed}% of allotted space, please use smaller policy.`);
+  const packed = checkedPackedPolicySize(policies, tags.tags);
 
   const session = await issueRoleSession(ctx.sessions, role, r.sessionName, issuedAt, duration, {
     ...(r.sourceIdentity !== undefined ? { sourceIdentity: r.sourceIdentity } : {}),

@@ -22,10 +22,10 @@ import type { Caller } from '../../domain/caller.js';
 import type { ContextValue } from '../../policy/index.js';
 import type { Tag } from '../../store/ports.js';
 import type { IssuedCredentials } from '../../tokens/claims.js';
-import { packedPolicySizePercent } from '../../tokens/packed-size.js';
 import { validatePolicyDocument } from '../iam/shared/policy-document.js';
 import { defineOperation, type OperationContext } from '../operation.js';
 import { sessionCredentialsDenied, sessionDuration } from './get-session-token.js';
+import { checkedPackedPolicySize } from './packed-policy.js';
 import { principalTags, resolveSessionTags } from './session-tags.js';
 
 export interface GetFederationTokenInput {
@@ -39,7 +39,7 @@ export interface GetFederationTokenInput {
 export interface GetFederationTokenOutput {
   Credentials: IssuedCredentials;
   FederatedUser: { FederatedUserId: string; Arn: string };
-  PackedPolicySize?: number;
+  PackedPolicySize: number;
 }
 
 const NAME_RE = /^[\w+=,.@-]{2,32}$/;
@@ -119,8 +119,8 @@ export const getFederationToken = defineOperation<GetFederationTokenInput, GetFe
     }
 
     const policies = await sessionPolicies(ctx, caller.accountId, input);
-    const packed = policies.length || sessionTags.length ? packedPolicySizePercent(policies, sessionTags) : undefined;
-    if (packed !== undefined && packed > 100) throw new AwsError('PackedPolicyTooLarge', `Packed policy consumes ${packed}% of allotted space, please use smaller policy.`);
+    // AWS answers PackedPolicySize 0 when the request passes neither (recorded responses).
+    const packed = checkedPackedPolicySize(policies, sessionTags) ?? 0;
 
     const now = ctx.clock.now();
     const issuedAt = Math.floor(now.getTime() / 1000);
@@ -139,8 +139,7 @@ export const getFederationToken = defineOperation<GetFederationTokenInput, GetFe
       chainDepth: 0,
       originalCaller: caller.arn,
     });
-    const out: GetFederationTokenOutput = { Credentials: creds, FederatedUser: { FederatedUserId: `${caller.accountId}:${input.Name}`, Arn: arn } };
-    if (packed !== undefined) out.PackedPolicySize = packed;
+    const out: GetFederationTokenOutput = { Credentials: creds, FederatedUser: { FederatedUserId: `${caller.accountId}:${input.Name}`, Arn: arn }, PackedPolicySize: packed };
     return out;
   },
 });

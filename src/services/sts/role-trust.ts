@@ -6,7 +6,7 @@
  * note the role's last use.
  * https://docs.aws.amazon.com/IAM/latest/UserGuide/id_roles_terms-and-concepts.html
  */
-import { assumedRoleArn } from '../../domain/arns.js';
+import { assumedRoleArn, isArn } from '../../domain/arns.js';
 import { AwsError } from '../../domain/aws-error.js';
 import type { Caller } from '../../domain/caller.js';
 import type { Authorizer } from '../../authz/authorizer.js';
@@ -19,6 +19,14 @@ import { principalTags } from './session-tags.js';
 export const ROLE_ARN_RE = /^arn:aws:iam::(\d{12}):role(\/(?:[\u0021-\u007E]*\/)?)?([\w+=,.@-]+)$/;
 
 /** The role an ARN names exactly (path and case included), or undefined. */
+/**
+ * A RoleArn that is not an ARN at all: ValidationError "X is invalid" (recorded AWS responses);
+ * an ARN that names no role of this server is refused as access denied instead, as AWS does.
+ */
+export function checkRoleArnSyntax(roleArn: string): void {
+  if (!isArn(roleArn)) throw new AwsError('ValidationError', `${roleArn} is invalid`);
+}
+
 export async function findRoleByArn(store: Store, roleArn: string): Promise<RoleRecord | undefined> {
   const m = ROLE_ARN_RE.exec(roleArn);
   if (!m) return undefined;

@@ -3,11 +3,12 @@
  * usage counts, authorization facts, lookups with IAM's NoSuchEntity wording, and the entities
  * using a policy (ListEntitiesForPolicy).
  */
+import { isArn } from '../../../domain/arns.js';
 import { AwsError } from '../../../domain/aws-error.js';
 import type { ContextValue } from '../../../policy/index.js';
 import type { ManagedPolicyRecord, Store, Tag } from '../../../store/ports.js';
 import type { OperationContext } from '../../operation.js';
-import { callerAccount, findVisiblePolicy, isArn, isAttachable, policyNotFound, type ResolvedAuthorization } from './operation-kit.js';
+import { callerAccount, findVisiblePolicy, isAttachable, policyNotFound, type ResolvedAuthorization } from './operation-kit.js';
 import { resourceTagKeys } from './tag-input.js';
 import { checkFields, rules } from './validation.js';
 

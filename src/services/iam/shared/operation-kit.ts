@@ -65,10 +65,6 @@ export function parsePolicyArn(arn: unknown): PolicyArnParts | undefined {
   return { account: m[1] as string, path: m[2] as string, name: m[3] as string };
 }
 
-export function isArn(s: unknown): s is string {
-  return typeof s === 'string' && /^arn:[^:]+:[^:]*:[^:]*:[^:]*:.+$/.test(s);
-}
-
 /**
  * A managed policy the caller may use: its own account's or an AWS managed one. Policies of other
  * accounts are invisible, as in IAM.
