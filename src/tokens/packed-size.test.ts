@@ -73,6 +73,23 @@ describe('packedPolicySizePercent (model of STS PackedPolicySize)', () => {
     assert.ok(packedPolicySizePercent(distinct, []) > 100, `${packedPolicySizePercent(distinct, [])}`);
   });
 
+  it("puts an EKS Pod Identity session's six transitive tags near AWS's 74 %, and adds policies and tags up", () => {
+    // The tags EKS Pod Identity sets (transitive), with everyday values (aws/containers-roadmap#2413: 74 %).
+    const eks = [
+      { Key: 'eks-cluster-arn', Value: 'arn:aws:eks:us-west-2:111122223333:cluster/my-cluster' },
+      { Key: 'eks-cluster-name', Value: 'my-cluster' },
+      { Key: 'kubernetes-namespace', Value: 'default' },
+      { Key: 'kubernetes-service-account', Value: 'my-service-account' },
+      { Key: 'kubernetes-pod-name', Value: 'my-app-5d8f9c7b6-abcde' },
+      { Key: 'kubernetes-pod-uid', Value: '0f9c2a4e-3b1d-4c8e-9a7f-5e6d4c3b2a10' },
+    ];
+    const eksPercent = packedPolicySizePercent([], eks, eks.map((t) => t.Key));
+    assert.ok(eksPercent >= 65 && eksPercent <= 85, `${eksPercent}`);
+    const policy = packedPolicySizePercent([POLICY_300], []);
+    const both = packedPolicySizePercent([POLICY_300], eks, eks.map((t) => t.Key));
+    assert.ok(Math.abs(both - (policy + eksPercent)) <= 1, `${policy} + ${eksPercent} ~ ${both}`);
+  });
+
   it('a session at just under 100 % still makes a token within the token size limit', async (t) => {
     const svc = new SessionTokenService({ settings: new MemorySettings(), clock: new ManualClock(T0 * 1000), random: cryptoRandom });
     // Grow random-ish policies until the next one would pass 100 %.

@@ -145,7 +145,7 @@ export const assumeRole = defineOperation<AssumeRoleInput, Record<string, unknow
     }
 
     const policies = await sessionPolicies(ctx, role, input);
-    const packed = checkedPackedPolicySize(policies, tags.tags);
+    const packed = checkedPackedPolicySize(policies, tags.tags, tags.transitiveTagKeys);
 
     const issuedAt = Math.floor(now.getTime() / 1000);
     const session = await issueRoleSession(ctx.sessions, role, input.RoleSessionName, issuedAt, duration, {

@@ -92,7 +92,7 @@ export async function assumeFederated(ctx: OperationContext, r: FederatedAssumeR
   const duration = r.endsBy === undefined ? requested : Math.min(requested, r.endsBy - issuedAt);
   if (duration <= 0) throw new AwsError('ExpiredTokenException', 'Response has expired');
   const policies = await sessionPolicies(ctx, role, r.policies);
-  const packed = checkedPackedPolicySize(policies, tags.tags);
+  const packed = checkedPackedPolicySize(policies, tags.tags, tags.transitiveTagKeys);
 
   const session = await issueRoleSession(ctx.sessions, role, r.sessionName, issuedAt, duration, {
     ...(r.sourceIdentity !== undefined ? { sourceIdentity: r.sourceIdentity } : {}),

@@ -9,10 +9,14 @@ import { AwsError } from '../../domain/aws-error.js';
 import type { Tag } from '../../store/ports.js';
 import { packedPolicySizePercent } from '../../tokens/packed-size.js';
 
-/** The session's PackedPolicySize; undefined with neither policies nor tags. Throws PackedPolicyTooLarge over 100. */
-export function checkedPackedPolicySize(policies: readonly string[], tags: readonly Tag[]): number | undefined {
+/**
+ * The session's PackedPolicySize; undefined with neither policies nor tags. Throws
+ * PackedPolicyTooLarge over 100. `tags` are all the session's tags (inherited ones included),
+ * `transitiveTagKeys` all its transitive keys.
+ */
+export function checkedPackedPolicySize(policies: readonly string[], tags: readonly Tag[], transitiveTagKeys: readonly string[] = []): number | undefined {
   if (policies.length === 0 && tags.length === 0) return undefined;
-  const packed = packedPolicySizePercent(policies, tags);
+  const packed = packedPolicySizePercent(policies, tags, transitiveTagKeys);
   if (packed <= 100) return packed;
   // The policies alone fit: the tags are what filled the space.
   if (tags.length > 0 && packedPolicySizePercent(policies, []) <= 100) {
