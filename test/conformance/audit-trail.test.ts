@@ -181,7 +181,7 @@ describe('aws cloudtrail lookup-events (AWS CLI v1)', { skip: tools.aws ? false 
     const section = readme.slice(readme.indexOf('### Who assumed role X in the last hour'));
     const block = /```sh\n([\s\S]*?)```/.exec(section)?.[1];
     assert.ok(block, 'README section with a sh block');
-    assert.match(block, /^ROLE_ARN=arn:aws:iam::123456789012:role\/deployer$/m);
+    assert.match(block, /^ROLE_ARN=arn:aws:iam::\$\(aws sts get-caller-identity --query Account --output text\):role\/deployer$/m);
     const script = `set -e\n${block.replace(/^eval .*$/m, '').replace(/^ROLE_ARN=.*$/m, `ROLE_ARN=${roles.deploy.arn}`)}`;
     const env = home.env(s, s.root, { AWS_ENDPOINT_URL_CLOUDTRAIL: s.url, PATH: `${dirname(tools.aws as string)}:${process.env.PATH ?? ''}` });
     const r = await runBash(script, env);
