@@ -237,6 +237,14 @@ describe('MFA', () => {
     const failed = 'MultiFactorAuthentication failed, unable to validate MFA code. Please verify your MFA serial number is valid and associated with this user.';
     await expectError(u.sts.call('AssumeRole', { RoleArn: role.arn, RoleSessionName: 'sess', SerialNumber: device.serial, TokenCode: device.next() }), { name: 'AccessDenied', status: 403, message: failed });
     await expectError(u.sts.call('AssumeRole', { RoleArn: role.arn, RoleSessionName: 'sess', SerialNumber: a.arn('mfa', 'nobody'), TokenCode: '123456' }), { name: 'AccessDenied', status: 403, message: failed });
+    // A role session has no device: a user's device and current code do not make its AssumeRole
+    // MFA-authenticated, and the code is not used up for its owner.
+    const hop = await a.role('mfa-hop', trust(u.arn), { policy: allow('sts:AssumeRole') });
+    const target = await a.role('mfa-chained-target', trust(hop.arn, { condition: { Bool: { 'aws:MultiFactorAuthPresent': 'true' } } }));
+    const session = await sessionClients(s, await u.sts.call('AssumeRole', { RoleArn: hop.arn, RoleSessionName: 'hop' }));
+    const code = device.next();
+    await expectError(session.sts.call('AssumeRole', { RoleArn: target.arn, RoleSessionName: 'two', SerialNumber: device.serial, TokenCode: code }), { name: 'AccessDenied', status: 403, message: failed });
+    assert.ok((await owner.sts.call('AssumeRole', { RoleArn: role.arn, RoleSessionName: 'owner', SerialNumber: device.serial, TokenCode: code })).Credentials, "the owner's code is still unused");
   });
 });
 

@@ -120,7 +120,7 @@ describe('acceptMfaCode (for STS)', () => {
       const d = (await env.call(ops, 'CreateVirtualMFADevice', { VirtualMFADeviceName: 'kim' })).VirtualMFADevice;
       const seed = base32Decode((d.Base32StringSeed as Buffer).toString('ascii'));
       const serialNumber = d.SerialNumber as string;
-      const base = { accountId: TEST_ACCOUNT, serialNumber };
+      const base = { accountId: TEST_ACCOUNT, serialNumber, userName: 'kim' };
       let now = env.clock.now();
       assert.deepEqual(await acceptMfaCode(store, { ...base, code: hotp(seed, timeStep(now)), now }), { ok: false, reason: 'not-enabled' });
       const s = timeStep(now);

@@ -8,12 +8,12 @@ import { AwsError } from '../../domain/aws-error.js';
 import type { Caller } from '../../domain/caller.js';
 import type { ContextValue } from '../../policy/index.js';
 import type { RoleRecord, Tag } from '../../store/ports.js';
-import { acceptMfaCode } from '../iam/shared/mfa-codes.js';
 import { validatePolicyDocument } from '../iam/shared/policy-document.js';
 import { defineOperation, type OperationContext } from '../operation.js';
 import { authorizeOnRole, checkRoleArnSyntax, findRoleByArn, issueRoleSession, roleTagContext, trustPolicyOf } from './role-trust.js';
 import { checkedPackedPolicySize } from './packed-policy.js';
 import { resolveSessionTags } from './session-tags.js';
+import { verifySessionMfa } from './session-mfa.js';
 
 export interface AssumeRoleInput {
   RoleArn: string;
@@ -74,20 +74,11 @@ export const assumeRole = defineOperation<AssumeRoleInput, Record<string, unknow
     const now = ctx.clock.now();
     const parent = caller.session;
 
-    // MFA: the code is checked against the caller's own enabled virtual device, once.
-    let mfaAt: Date | undefined;
-    if (input.SerialNumber !== undefined || input.TokenCode !== undefined) {
-      if (input.SerialNumber === undefined || input.TokenCode === undefined) {
-        throw new AwsError('AccessDenied', 'MultiFactorAuthentication failed, unable to validate MFA code. Please verify your MFA serial number is valid and associated with this user.');
-      }
-      const r = await acceptMfaCode(ctx.store, { accountId: caller.accountId, serialNumber: input.SerialNumber, code: input.TokenCode, now, ...(caller.userName ? { userName: caller.userName } : {}) });
-      if (!r.ok) {
-        throw new AwsError('AccessDenied', r.reason === 'invalid-code' || r.reason === 'replayed'
-          ? 'MultiFactorAuthentication failed with invalid MFA one time pass code.'
-          : 'MultiFactorAuthentication failed, unable to validate MFA code. Please verify your MFA serial number is valid and associated with this user.');
-      }
-      mfaAt = now;
-    }
+    // MFA: the code is checked against the caller's own enabled virtual device, once. Only an IAM
+    // user (long-term keys or a GetSessionToken session) has devices: "the MFA device that is
+    // associated with the user who is making the AssumeRole call" (API_AssumeRole.html). A role
+    // session passing some user's device is refused, and the code is not used up.
+    const mfaAt = await verifySessionMfa(ctx.store, caller, input, now);
 
     const tags = resolveSessionTags(input.Tags, input.TransitiveTagKeys, parent ? { tags: parent.tags, transitiveTagKeys: parent.transitiveTagKeys } : undefined);
     if (parent?.sourceIdentity !== undefined && input.SourceIdentity !== undefined && input.SourceIdentity !== parent.sourceIdentity) {

@@ -14,17 +14,17 @@ export type MfaCodeResult =
   | { ok: false; reason: 'no-device' | 'not-enabled' | 'wrong-user' | 'invalid-code' | 'replayed' };
 
 /**
- * Checks `code` for the device `serialNumber` of `accountId`, enabled for `userName` when given
+ * Checks `code` for the device `serialNumber` of `accountId`, enabled for `userName`
  * (case-insensitive), within ±`window` steps of `now`, and consumes its time step.
  */
 export async function acceptMfaCode(
   store: Store,
-  opts: { accountId: string; serialNumber: string; code: string; now: Date; userName?: string; window?: number },
+  opts: { accountId: string; serialNumber: string; code: string; now: Date; userName: string; window?: number },
 ): Promise<MfaCodeResult> {
   const device = await store.mfaDevices.get(opts.serialNumber);
   if (!device || device.accountId !== opts.accountId) return { ok: false, reason: 'no-device' };
   if (device.userName === undefined) return { ok: false, reason: 'not-enabled' };
-  if (opts.userName !== undefined && device.userName.toLowerCase() !== opts.userName.toLowerCase()) return { ok: false, reason: 'wrong-user' };
+  if (device.userName.toLowerCase() !== opts.userName.toLowerCase()) return { ok: false, reason: 'wrong-user' };
   const step = verifyTotp(device.seed, opts.code, opts.now, opts.window ?? 1);
   if (step === undefined) return { ok: false, reason: 'invalid-code' };
   if (!(await store.mfaDevices.consumeTimeStep(device.serialNumber, step))) return { ok: false, reason: 'replayed' };
