@@ -29,10 +29,25 @@ function normalize(v: unknown): CtxValue | undefined {
 
 export class RequestContext {
   private lower: Map<string, unknown> | undefined;
-  constructor(private readonly raw: Readonly<Record<string, ContextValue | undefined>> | undefined) {}
+  /**
+   * `resourceAccount`: the account that owns the request's resource, the value of
+   * `aws:ResourceAccount` unless the context sets that key itself ("always included in the
+   * request context for most service actions":
+   * https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_condition-keys.html#condition-keys-resourceaccount).
+   */
+  constructor(
+    private readonly raw: Readonly<Record<string, ContextValue | undefined>> | undefined,
+    private readonly resourceAccount?: string,
+  ) {}
 
   /** The value of a key, by its spelling in the policy and its lower-cased form. */
   get(key: string, lowerKey: string): CtxValue | undefined {
+    const v = this.given(key, lowerKey);
+    if (v === undefined && lowerKey === 'aws:resourceaccount') return this.resourceAccount;
+    return v;
+  }
+
+  private given(key: string, lowerKey: string): CtxValue | undefined {
     const raw = this.raw;
     if (raw === undefined) return undefined;
     const direct = normalize(raw[key]);

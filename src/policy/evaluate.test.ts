@@ -50,6 +50,18 @@ describe('evaluate', () => {
     assert.equal(evaluate(r, { identity }).decision, 'implicitDeny');
     assert.equal(evaluate(r, { identity, resource }).decision, 'allowed');
   });
+  it('sets aws:ResourceAccount to the account that owns the resource, unless the context says', () => {
+    const perimeter = { id: 'd', policy: pol(deny('*', '*', { Condition: { StringNotEquals: { 'aws:ResourceAccount': '${aws:PrincipalAccount}' } } })) };
+    const identity = [{ id: 'a', policy: pol(allow(['iam:GetRole', 's3:GetObject', 'sts:GetCallerIdentity'])) }, perimeter];
+    assert.equal(ev(alice, 'iam:GetRole', `arn:aws:iam::${A}:role/app`, { identity }), 'allowed', 'own account: the data perimeter lets it through');
+    assert.equal(ev(alice, 'iam:GetRole', `arn:aws:iam::${B}:role/app`, { identity }), 'explicitDeny', 'another account');
+    assert.equal(ev(alice, 'sts:GetCallerIdentity', '*', { identity }), 'allowed', 'no resource: the caller\'s account');
+    assert.equal(ev(alice, 's3:GetObject', 'arn:aws:s3:::b/k', { identity }, { 'aws:ResourceAccount': B }), 'explicitDeny', 'the context wins');
+    const r = { principal: alice, action: 's3:GetObject', resource: 'arn:aws:s3:::b/k', resourceAccount: B, context: principalContext(alice) };
+    assert.equal(evaluate(r, { identity }).decision, 'explicitDeny', 'the request\'s resourceAccount');
+    const onlyMine = [{ id: 'a', policy: pol(allow('iam:GetRole', '*', { Condition: { StringEquals: { 'aws:ResourceAccount': A } } })) }];
+    assert.equal(ev(alice, 'iam:GetRole', `arn:aws:iam::${A}:role/app`, { identity: onlyMine }), 'allowed');
+  });
   it('requires the trust policy to allow even when the identity policy does', () => {
     const identity = [{ id: 'i', policy: pol(allow('sts:AssumeRole')) }];
     const trustAccount = { id: 't', policy: pol({ Version: '2012-10-17', Statement: [{ Effect: 'Allow', Principal: { AWS: A }, Action: 'sts:AssumeRole' }] }, 'trust') };

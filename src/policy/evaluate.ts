@@ -213,7 +213,8 @@ const TEMP_ALLOW_DECISION = (b: boolean): Decision => (b ? 'allowed' : 'implicit
 export function evaluate(request: EvaluationRequest, set: PolicySet, options: EvaluateOptions = {}): EvaluationResult {
   const resourceType = options.resourceType ?? 'resource';
   const p = request.principal;
-  const ev = new Evaluation(request.action.toLowerCase(), request.resource, p, new RequestContext(request.context), options.explain === true);
+  const resourceAccount = request.resourceAccount ?? accountOfArn(request.resource) ?? p.account;
+  const ev = new Evaluation(request.action.toLowerCase(), request.resource, p, new RequestContext(request.context, resourceAccount), options.explain === true);
 
   // Walk every applicable policy once: Denys are collected from all of them.
   const identityAllows = p.type === 'Account' ? true : ev.scanAll(set.identity, 'identity', resourceType);
@@ -227,7 +228,6 @@ export function evaluate(request: EvaluationRequest, set: PolicySet, options: Ev
   const scpAllows = ev.scanLevels(set.scp, 'scp');
   const rcpAllows = ev.scanLevels(set.rcp, 'rcp');
 
-  const resourceAccount = request.resourceAccount ?? accountOfArn(request.resource) ?? p.account;
   const hasIdentitySide = p.type === 'User' || p.type === 'AssumedRole' || p.type === 'FederatedUser' || p.type === 'Account';
   const crossAccount = !hasIdentitySide || resourceAccount !== p.account;
   const identitySide = hasIdentitySide && identityAllows && boundaryAllows && sessionAllows;

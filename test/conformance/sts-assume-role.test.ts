@@ -97,6 +97,26 @@ describe('who may assume a role', () => {
     }
   });
 
+  it('aws:ResourceAccount is the role account: a data perimeter keeps a user to its own account', async () => {
+    const b = await secondAccount(s);
+    const bAcct = await Account.of(s, b.accountId, b.root);
+    const perimeter = JSON.stringify({
+      Version: '2012-10-17',
+      Statement: [
+        { Effect: 'Allow', Action: ['sts:AssumeRole', 'iam:GetRole'], Resource: '*' },
+        { Sid: 'OwnAccountOnly', Effect: 'Deny', Action: '*', Resource: '*', Condition: { StringNotEquals: { 'aws:ResourceAccount': '${aws:PrincipalAccount}' } } },
+      ],
+    });
+    const u = await a.user('perimeter-user', perimeter);
+    // The trust policy can name the key too: its value is the role's own account.
+    const mine = await a.role('perimeter-mine', trust(u.arn, { condition: { StringEquals: { 'aws:ResourceAccount': acct } } }));
+    const theirs = await bAcct.role('perimeter-theirs', trust(u.arn));
+    assert.equal((await u.sts.call('AssumeRole', { RoleArn: mine.arn, RoleSessionName: 'in' })).AssumedRoleUser.Arn, stsArn('perimeter-mine', 'in'));
+    assert.equal((await u.iam.call('GetRole', { RoleName: 'perimeter-mine' })).Role.Arn, mine.arn);
+    // Trusted by B and allowed by its own policy: only the perimeter's Deny refuses it.
+    await expectError(u.sts.call('AssumeRole', { RoleArn: theirs.arn, RoleSessionName: 'out' }), { name: 'AccessDenied', status: 403, message: assumeDenied(u.arn, theirs.arn) });
+  });
+
   it('cross-account: the trust policy in B and the identity policy in A must both allow it', async () => {
     const b = await secondAccount(s);
     const bAcct = await Account.of(s, b.accountId, b.root);
