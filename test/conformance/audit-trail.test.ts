@@ -341,6 +341,19 @@ describe('last use from the same records', () => {
     const alice = await iam.call('GetAccessKeyLastUsed', { AccessKeyId: users.alice.creds.accessKeyId });
     assert.deepEqual(alice.AccessKeyLastUsed, { LastUsedDate: s.clock.now(), ServiceName: 'sts', Region: 'us-east-1' });
   });
+
+  it("GetAccessKeyLastUsed is authorized on the key's user: AWS's self-service policy covers one's own keys only", async () => {
+    // "allows users to perform all actions pertaining to their own access keys" (IAM user guide).
+    const own = JSON.stringify({ Version: '2012-10-17', Statement: [{ Effect: 'Allow', Action: 'iam:*AccessKey*', Resource: `arn:aws:iam::${acct}:user/\${aws:username}` }] });
+    const gina = await a.user('gina', own);
+    const mine = await gina.iam.call('GetAccessKeyLastUsed', { AccessKeyId: gina.creds.accessKeyId });
+    assert.equal(mine.UserName, 'gina');
+    await expectError(gina.iam.call('GetAccessKeyLastUsed', { AccessKeyId: users.bob.creds.accessKeyId }), {
+      name: 'AccessDenied',
+      status: 403,
+      message: `User: ${gina.arn} is not authorized to perform: iam:GetAccessKeyLastUsed on resource: arn:aws:iam::${acct}:user/bob because no identity-based policy allows the iam:GetAccessKeyLastUsed action`,
+    });
+  });
 });
 
 describe('what is not recorded, and unsigned calls', () => {

@@ -5,6 +5,7 @@
  * Without UserName the operations act on the caller: an IAM user's own keys, or the root user's
  * keys when root calls; temporary credentials must name a user (ValidationError, as AWS).
  */
+import { iamArn, rootArn } from '../../domain/arns.js';
 import { AwsError } from '../../domain/aws-error.js';
 import { newId, newSecretAccessKey } from '../../domain/ids.js';
 import type { AccessKeyRecord, AccessKeyStatus } from '../../store/ports.js';
@@ -177,10 +178,14 @@ export interface AccessKeyLastUsedShape {
 const getAccessKeyLastUsed = defineOperation<GetAccessKeyLastUsedInput, { UserName?: string; AccessKeyLastUsed: AccessKeyLastUsedShape }>({
   service: 'iam',
   name: 'GetAccessKeyLastUsed',
-  // The resource is the key's owning user, known only after a store lookup, which resources()
-  // cannot make: `*` fails closed (only grants on "*" match) rather than authorizing against
-  // the wrong user.
-  resources: () => ['*'],
+  // Authorized on the key's owning user (root for the root user's keys), as AWS's own example
+  // policy for "all actions pertaining to their own access keys" (iam:*AccessKey* on
+  // user/${aws:username}) expects. A key that is not this account's has no owner to name: `*`.
+  async resources(i, ctx) {
+    const k = await ctx.store.accessKeys.get(i.AccessKeyId);
+    if (!k || k.accountId !== accountOf(ctx)) return ['*'];
+    return [k.userName === undefined ? rootArn(k.accountId) : iamArn(k.accountId, 'user', '/', k.userName)];
+  },
   async run(i, ctx) {
     const accountId = accountOf(ctx);
     const k = await ctx.store.accessKeys.get(i.AccessKeyId);
