@@ -35,7 +35,9 @@ export interface AuthorizeRequest {
  * - aws:MultiFactorAuthAge: only when MFA authenticated the session (seconds since then).
  * - aws:SourceIdentity: every request of a session that has one (it persists through chaining).
  * - aws:FederatedProvider: every request of a role session from AssumeRoleWithWebIdentity or
- *   AssumeRoleWithSAML (the OIDC or SAML provider's ARN).
+ *   AssumeRoleWithSAML (the OIDC or SAML provider's ARN); with it, the provider's own keys
+ *   (`<url>:sub`, `<url>:aud`, ..., `saml:sub`, ...), "available when the temporary security
+ *   credentials are used to make a request" (reference_policies_iam-condition-keys.html).
  * - aws:PrincipalTag/k: the caller's tags (user tags; role tags overridden by session tags;
  *   for a federated user, the federating user's tags overridden by the session tags).
  */
@@ -49,6 +51,7 @@ export function callerContext(caller: Caller, now: Date): Record<string, Context
     if (s.mfaAuthenticatedAt) c['aws:MultiFactorAuthAge'] = String(Math.max(0, Math.floor((now.getTime() - s.mfaAuthenticatedAt.getTime()) / 1000)));
     if (s.sourceIdentity) c['aws:SourceIdentity'] = s.sourceIdentity;
     if (s.federatedProvider) c['aws:FederatedProvider'] = s.federatedProvider;
+    if (s.federatedKeys) for (const k in s.federatedKeys) c[k] = s.federatedKeys[k] as string | string[];
   }
   return c;
 }

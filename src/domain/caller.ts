@@ -50,6 +50,8 @@ export interface Caller {
     originalCaller: string;
     /** Role sessions from AssumeRoleWithWebIdentity / WithSAML: the provider's ARN (aws:FederatedProvider). */
     federatedProvider?: string;
+    /** Those sessions: the identity provider's condition keys (`<url>:sub`, `saml:sub`, ...). */
+    federatedKeys?: Record<string, string | string[]>;
     /** Federated users: the unique id (AIDA...) of the IAM user who called GetFederationToken (CloudTrail's sessionIssuer). */
     issuerId?: string;
   };

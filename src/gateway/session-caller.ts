@@ -25,6 +25,7 @@ export function callerFromClaims(c: SessionClaims, roleTags: Caller['tags']): Ca
   if (c.mfaAuthenticatedAt !== undefined) session.mfaAuthenticatedAt = new Date(c.mfaAuthenticatedAt * 1000);
   if (c.sourceIdentity !== undefined) session.sourceIdentity = c.sourceIdentity;
   if (c.federatedProvider !== undefined) session.federatedProvider = c.federatedProvider;
+  if (c.federatedKeys !== undefined) session.federatedKeys = c.federatedKeys;
   switch (c.kind) {
     case 'assumed-role': {
       const arn = assumedRoleArn(c.accountId, c.roleName ?? '', c.sessionName ?? '');

@@ -34,6 +34,8 @@ type FieldCheck = (v: unknown) => boolean;
 const isString: FieldCheck = (v) => typeof v === 'string';
 const isTime: FieldCheck = (v) => Number.isSafeInteger(v) && (v as number) >= 0;
 const isStringArray: FieldCheck = (v) => Array.isArray(v) && v.every(isString);
+const isKeyMap: FieldCheck = (v) =>
+  v !== null && typeof v === 'object' && !Array.isArray(v) && Object.values(v as Record<string, unknown>).every((x) => isString(x) || isStringArray(x));
 const isTags: FieldCheck = (v) =>
   Array.isArray(v) &&
   v.every((t) => t !== null && typeof t === 'object' && !Array.isArray(t) && Object.keys(t).length === 2 && isString(t.Key) && isString(t.Value));
@@ -63,6 +65,7 @@ const FIELDS: Readonly<Record<keyof SessionClaims, readonly [FieldCheck, boolean
   chainDepth: [(v) => Number.isSafeInteger(v) && (v as number) >= 0, true],
   originalCaller: [isString, true],
   federatedProvider: [isString, false],
+  federatedKeys: [isKeyMap, false],
   invokedBy: [isString, false],
 };
 const FIELD_NAMES: ReadonlySet<string> = new Set(Object.keys(FIELDS));

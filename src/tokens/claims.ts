@@ -49,6 +49,11 @@ export interface SessionClaims {
   originalCaller: string;
   /** The web identity / SAML provider, for aws:FederatedProvider. */
   federatedProvider?: string;
+  /**
+   * The identity provider's condition keys (`<url>:sub`, `<url>:aud`, `saml:sub`, ...), which AWS
+   * makes "available when the temporary security credentials are used to make a request".
+   */
+  federatedKeys?: Record<string, string | string[]>;
   /** Service principal that obtained the credentials (ec2.amazonaws.com ...). */
   invokedBy?: string;
 }

@@ -118,6 +118,22 @@ describe('AssumeRoleWithSAML', () => {
     }
   });
 
+  it('the saml: keys stay in every request of the session; attributes too large for a session are refused', async () => {
+    await iam.call('CreateRole', { RoleName: 'saml-session-keys', AssumeRolePolicyDocument: trust() });
+    await iam.call('PutRolePolicy', {
+      RoleName: 'saml-session-keys',
+      PolicyName: 'p',
+      PolicyDocument: doc([{ Effect: 'Allow', Action: 'iam:ListRoles', Resource: '*', Condition: { StringEquals: { 'saml:sub': 'alice@corp.example', 'saml:edupersonaffiliation': 'staff' } } }]),
+    });
+    const staff = { 'urn:oid:1.3.6.1.4.1.5923.1.1.1.1': ['staff'] };
+    const alice = await h.iam(credsOf(await assume('saml-session-keys', response('saml-session-keys', { attributes: staff }))));
+    assert.ok((await alice.call('ListRoles')).Roles.length > 0);
+    const bob = await h.iam(credsOf(await assume('saml-session-keys', response('saml-session-keys', { subject: 'bob@corp.example', attributes: staff }))));
+    await expectAwsError(bob.call('ListRoles'), { code: 'AccessDenied', status: 403 });
+    const huge = { 'urn:oid:1.3.6.1.4.1.5923.1.1.1.7': Array.from({ length: 60 }, (_, i) => `urn:mace:corp.example:entitlement:${i}:${'x'.repeat(20)}`) };
+    await expectAwsError(assume('saml-session-keys', response('saml-session-keys', { attributes: huge })), { code: 'IDPRejectedClaim', status: 403, message: /too large to carry into the session/ });
+  });
+
   it('answers bad input with ValidationError, though the call is unsigned', async () => {
     await expectAwsError(assume('saml-admin', response('saml-admin'), { DurationSeconds: 10 }), { code: 'ValidationError', status: 400, message: /durationSeconds/ });
     await expectAwsError(assume('saml-admin', 'ab'), { code: 'ValidationError', status: 400, message: /sAMLAssertion/ });

@@ -9,7 +9,6 @@
  */
 import { createHash } from 'node:crypto';
 import { AwsError } from '../../domain/aws-error.js';
-import type { ContextValue } from '../../policy/index.js';
 import type { Tag } from '../../store/ports.js';
 import { parseSamlProviderArn } from '../iam/shared/saml.js';
 import { parseSamlMetadata } from '../iam/shared/saml-metadata.js';
@@ -115,7 +114,7 @@ export const assumeRoleWithSAML = defineOperation<AssumeRoleWithSAMLInput, Recor
 
     const passed = assertionTags(a);
     const tags = resolveSessionTags(passed.tags, passed.transitive, undefined);
-    const idpKeys: Record<string, ContextValue> = {
+    const idpKeys: Record<string, string | string[]> = {
       'saml:aud': a.recipient,
       'saml:iss': a.issuer,
       'saml:sub': a.subject,

@@ -72,6 +72,25 @@ describe('AssumeRoleWithWebIdentity', () => {
     assert.equal((await (await h.iam(session)).call('GetRole', { RoleName: 'ci' })).Role.RoleName, 'ci');
   });
 
+  it("the provider's keys stay in every request of the session: conditions and policy variables", async () => {
+    await iam.call('CreateRole', { RoleName: 'per-user', AssumeRolePolicyDocument: trust({}) });
+    await iam.call('PutRolePolicy', {
+      RoleName: 'per-user',
+      PolicyName: 'own-user-only',
+      PolicyDocument: doc([
+        { Effect: 'Allow', Action: 'iam:GetUser', Resource: `arn:aws:iam::${ACCOUNT}:user/\${${idp.url}:email}` },
+        { Effect: 'Allow', Action: 'iam:ListRoles', Resource: '*', Condition: { StringLike: { [`${idp.url}:sub`]: 'repo:octo/*' }, StringEquals: { [`${idp.url}:aud`]: AUD } } },
+      ]),
+    });
+    for (const u of ['dev@octo.example', 'other@octo.example']) await iam.call('CreateUser', { UserName: u });
+    const session = await h.iam(credsOf(await assume(roleArn('per-user'), await token({ claims: { email: 'dev@octo.example' } }))));
+    assert.equal((await session.call('GetUser', { UserName: 'dev@octo.example' })).User.UserName, 'dev@octo.example');
+    await expectAwsError(session.call('GetUser', { UserName: 'other@octo.example' }), { code: 'AccessDenied', status: 403 });
+    assert.ok((await session.call('ListRoles')).Roles.length > 0);
+    const elsewhere = await h.iam(credsOf(await assume(roleArn('per-user'), await token({ sub: 'repo:other/app:ref:refs/heads/main' }))));
+    await expectAwsError(elsewhere.call('ListRoles'), { code: 'AccessDenied', status: 403 });
+  });
+
   it("refuses a subject or audience key the trust policy does not match (AccessDenied, 403)", async () => {
     await expectAwsError(assume(roleArn('ci'), await token({ sub: 'repo:evil/app:ref:refs/heads/main' })), { code: 'AccessDenied', status: 403, message: 'Not authorized to perform sts:AssumeRoleWithWebIdentity' });
     await expectAwsError(assume(roleArn('missing'), await token()), { code: 'AccessDenied', status: 403, message: 'Not authorized to perform sts:AssumeRoleWithWebIdentity' });

@@ -13,7 +13,6 @@
  */
 import { AwsError } from '../../domain/aws-error.js';
 import type { Caller } from '../../domain/caller.js';
-import type { ContextValue } from '../../policy/index.js';
 import type { Tag } from '../../store/ports.js';
 import { defineOperation } from '../operation.js';
 import { assumeFederated, federatedCaller, federatedSourceIdentity } from './federated-session.js';
@@ -66,9 +65,9 @@ function tokenTags(claims: Record<string, unknown>): { tags?: Tag[]; transitive?
 }
 
 /** `<provider url>:<claim>` keys of the trust evaluation (IAM user guide, "Available keys for OIDC federation"). */
-function providerKeys(v: VerifiedWebIdentity): Record<string, ContextValue> {
+function providerKeys(v: VerifiedWebIdentity): Record<string, string | string[]> {
   const p = v.provider.url;
-  const c: Record<string, ContextValue> = { [`${p}:aud`]: v.audience, [`${p}:sub`]: v.subject };
+  const c: Record<string, string | string[]> = { [`${p}:aud`]: v.audience, [`${p}:sub`]: v.subject };
   if (v.otherAudiences.length) c[`${p}:oaud`] = v.otherAudiences;
   const amr = v.claims.amr;
   if (typeof amr === 'string') c[`${p}:amr`] = amr;

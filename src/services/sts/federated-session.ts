@@ -36,6 +36,9 @@ export function federatedCaller(f: { providerArn: string; accountId: string; pri
 
 const SOURCE_IDENTITY_RE = /^[\w+=,.@-]{2,64}$/;
 
+/** The most JSON the provider's condition keys may take in a session token. */
+export const MAX_FEDERATED_KEYS_BYTES = 2048;
+
 /** A source identity the IdP asserts (claim or attribute), checked as STS words the refusal. */
 export function federatedSourceIdentity(value: unknown): string | undefined {
   if (value === undefined) return undefined;
@@ -50,8 +53,8 @@ export interface FederatedAssumeRequest {
   role: RoleRecord;
   /** `sts:AssumeRoleWithWebIdentity` or `sts:AssumeRoleWithSAML`. */
   action: string;
-  /** The IdP's condition keys (`<url>:sub`, `saml:sub`, ...). */
-  idpKeys: Record<string, ContextValue>;
+  /** The IdP's condition keys (`<url>:sub`, `saml:sub`, ...): the trust policy's, then every request's of the session. */
+  idpKeys: Record<string, string | string[]>;
   sessionName: string;
   sourceIdentity?: string;
   tags: ResolvedTags;
@@ -93,6 +96,12 @@ export async function assumeFederated(ctx: OperationContext, r: FederatedAssumeR
   if (duration <= 0) throw new AwsError('ExpiredTokenException', 'Response has expired');
   const policies = await sessionPolicies(ctx, role, r.policies);
   const packed = checkedPackedPolicySize(policies, tags.tags, tags.transitiveTagKeys);
+  // The keys ride in the session token; an assertion with attributes too large for one is refused
+  // (AWS documents no limit: this one keeps every token within MAX_TOKEN_CHARS).
+  const keysBytes = Buffer.byteLength(JSON.stringify(r.idpKeys), 'utf8');
+  if (keysBytes > MAX_FEDERATED_KEYS_BYTES) {
+    throw new AwsError('IDPRejectedClaim', `The identity provider's claims are too large to carry into the session (${keysBytes} bytes of condition keys; at most ${MAX_FEDERATED_KEYS_BYTES}).`);
+  }
 
   const session = await issueRoleSession(ctx.sessions, role, r.sessionName, issuedAt, duration, {
     ...(r.sourceIdentity !== undefined ? { sourceIdentity: r.sourceIdentity } : {}),
@@ -102,6 +111,7 @@ export async function assumeFederated(ctx: OperationContext, r: FederatedAssumeR
     chainDepth: 0,
     originalCaller: caller.userId,
     federatedProvider: r.providerArn,
+    federatedKeys: r.idpKeys,
   });
   return packed === undefined ? { session } : { session, packedPolicySize: packed };
 }

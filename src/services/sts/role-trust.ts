@@ -73,7 +73,7 @@ export interface RoleSession {
 }
 
 /** Session facts beyond the role and its name (defaults: none, chain depth 0). */
-export type RoleSessionExtras = Partial<Pick<SessionClaims, 'mfaAuthenticatedAt' | 'sourceIdentity' | 'tags' | 'transitiveTagKeys' | 'sessionPolicies' | 'chainDepth' | 'invokedBy' | 'federatedProvider'>> & {
+export type RoleSessionExtras = Partial<Pick<SessionClaims, 'mfaAuthenticatedAt' | 'sourceIdentity' | 'tags' | 'transitiveTagKeys' | 'sessionPolicies' | 'chainDepth' | 'invokedBy' | 'federatedProvider' | 'federatedKeys'>> & {
   originalCaller: string;
 };
 
@@ -98,6 +98,7 @@ export async function issueRoleSession(sessions: SessionIssuer, role: RoleRecord
   if (extras.sourceIdentity !== undefined) claims.sourceIdentity = extras.sourceIdentity;
   if (extras.invokedBy !== undefined) claims.invokedBy = extras.invokedBy;
   if (extras.federatedProvider !== undefined) claims.federatedProvider = extras.federatedProvider;
+  if (extras.federatedKeys !== undefined) claims.federatedKeys = extras.federatedKeys;
   const creds = await sessions.issue(claims);
   return {
     Credentials: creds,
