@@ -11,13 +11,14 @@ import { AwsError } from '../../domain/aws-error.js';
 import { StoreConflictError, type MfaDeviceRecord, type Tag, type UserRecord } from '../../store/ports.js';
 import { defineOperation, withStore, type Operation, type OperationContext } from '../operation.js';
 import { accountOf, callerOf, requireUser, userShape, type UserShape } from './shared/entities.js';
+import { acceptConsecutiveMfaCodes } from './shared/mfa-codes.js';
 import { pagedOutput, type Paged } from './shared/paged-output.js';
 import type { PageInput } from './shared/pagination.js';
 import { qrToPng } from './shared/png.js';
 import { encodeQr } from './shared/qr.js';
 import { mfaResource, userResource } from './shared/resource-arns.js';
 import { requestTagKeys, validateTags } from './shared/tags.js';
-import { base32Encode, otpauthUri, verifyConsecutiveTotp } from './shared/totp.js';
+import { base32Encode, otpauthUri } from './shared/totp.js';
 import { checkName, checkPath, validationError } from './shared/validate.js';
 
 export const MFA_DEVICES_PER_USER = 8;
@@ -92,6 +93,17 @@ const createVirtualMFADevice = defineOperation<CreateVirtualMfaDeviceInput, { Vi
   },
 });
 
+/** The model's check of both codes (6 digits), before any lookup. */
+function checkAuthenticationCodes(i: { AuthenticationCode1: unknown; AuthenticationCode2: unknown }): void {
+  for (const [member, code] of [['authenticationCode1', i.AuthenticationCode1], ['authenticationCode2', i.AuthenticationCode2]] as const) {
+    if (typeof code !== 'string' || !/^\d{6}$/.test(code)) throw validationError(String(code), member, 'Member must satisfy regular expression pattern: [\\d]+');
+  }
+}
+
+function invalidCode(): AwsError {
+  return new AwsError('InvalidAuthenticationCode', 'Authentication code for device is not valid.');
+}
+
 export interface EnableMfaDeviceInput {
   UserName: string;
   SerialNumber: string;
@@ -110,9 +122,7 @@ const enableMFADevice = defineOperation<EnableMfaDeviceInput, Empty>({
   resources: (i, ctx) => [userResource(ctx, i.UserName)],
   async run(i, ctx) {
     const accountId = accountOf(ctx);
-    for (const [member, code] of [['authenticationCode1', i.AuthenticationCode1], ['authenticationCode2', i.AuthenticationCode2]] as const) {
-      if (typeof code !== 'string' || !/^\d{6}$/.test(code)) throw validationError(String(code), member, 'Member must satisfy regular expression pattern: [\\d]+');
-    }
+    checkAuthenticationCodes(i);
     await ctx.store.transaction(async (tx) => {
       const tctx = withStore(ctx, tx);
       const user = await requireUser(tx, accountId, i.UserName);
@@ -120,12 +130,7 @@ const enableMFADevice = defineOperation<EnableMfaDeviceInput, Empty>({
       if (device.userName !== undefined) throw new AwsError('EntityAlreadyExists', 'MFA Device is already in use.');
       const mine = (await tx.mfaDevices.list(accountId)).filter((d) => d.userName?.toLowerCase() === user.name.toLowerCase());
       if (mine.length >= MFA_DEVICES_PER_USER) throw new AwsError('LimitExceeded', `Cannot exceed quota for MFADevicesPerUser: ${MFA_DEVICES_PER_USER}`);
-      const invalid = (): AwsError => new AwsError('InvalidAuthenticationCode', 'Authentication code for device is not valid.');
-      const step = verifyConsecutiveTotp(device.seed, i.AuthenticationCode1, i.AuthenticationCode2, ctx.clock.now());
-      if (step === undefined) throw invalid();
-      // Both steps must be fresh: the first code's step too must lie above the last accepted one.
-      if (device.lastUsedTimeStep !== undefined && step - 1 <= device.lastUsedTimeStep) throw invalid();
-      if (!(await tx.mfaDevices.consumeTimeStep(device.serialNumber, step))) throw invalid();
+      if (!(await acceptConsecutiveMfaCodes(tx, device, i.AuthenticationCode1, i.AuthenticationCode2, ctx.clock.now()))) throw invalidCode();
       await tx.mfaDevices.update(device.serialNumber, { userName: user.name, enabledAt: ctx.clock.now() });
     });
     return {};
