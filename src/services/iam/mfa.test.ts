@@ -109,6 +109,88 @@ describe('IAM virtual MFA devices', () => {
   });
 });
 
+describe('IAM ResyncMFADevice and GetMFADevice', () => {
+  let store: Store;
+  let env: TestEnv;
+  let lee: UserRecord;
+  let serial: string;
+  let seed: Buffer;
+  const call = <O = any>(name: string, input: Record<string, unknown>, caller = rootCaller()): Promise<O> => env.call<O>(ops, name, input, caller);
+  const resync = (codes: [string, string], extra: Record<string, unknown> = {}) =>
+    call('ResyncMFADevice', { UserName: 'lee', SerialNumber: serial, AuthenticationCode1: codes[0], AuthenticationCode2: codes[1], ...extra });
+  const step = () => timeStep(env.clock.now());
+  const bad = awsError('InvalidAuthenticationCode', 'Authentication code for device is not valid.');
+
+  before(async () => {
+    store = await openSqliteStore({ filename: ':memory:', masterKey: randomBytes(32) });
+    await store.accounts.create({ id: TEST_ACCOUNT, createdAt: new Date() });
+    env = testEnv(store, Date.UTC(2026, 4, 1, 9, 0, 10));
+    await call('CreateUser', { UserName: 'lee' });
+    await call('CreateUser', { UserName: 'mo' });
+    lee = (await store.users.get(TEST_ACCOUNT, 'lee'))!;
+    const d = (await call('CreateVirtualMFADevice', { VirtualMFADeviceName: 'lee-phone', Tags: [{ Key: 'Team', Value: 'red' }] })).VirtualMFADevice;
+    serial = d.SerialNumber;
+    seed = base32Decode((d.Base32StringSeed as Buffer).toString('ascii'));
+  });
+  after(async () => store.close());
+
+  it('ResyncMFADevice and GetMFADevice need a device enabled for that user', async () => {
+    const s = step();
+    const codes: [string, string] = [hotp(seed, s), hotp(seed, s + 1)];
+    const invalid = awsError('NoSuchEntity', 'MFA Device invalid for user.');
+    await assert.rejects(resync(codes), invalid, 'not enabled yet');
+    await assert.rejects(call('GetMFADevice', { SerialNumber: serial, UserName: 'lee' }), invalid);
+    await assert.rejects(call('GetMFADevice', { SerialNumber: serial }, userCaller(lee)), invalid);
+    await call('EnableMFADevice', { UserName: 'lee', SerialNumber: serial, AuthenticationCode1: hotp(seed, s - 1), AuthenticationCode2: hotp(seed, s) });
+    await assert.rejects(resync(codes, { UserName: 'mo' }), invalid, "another user's device");
+    await assert.rejects(call('GetMFADevice', { SerialNumber: serial, UserName: 'mo' }), invalid);
+    await assert.rejects(call('GetMFADevice', { SerialNumber: serial }), invalid, 'root has no devices');
+    await assert.rejects(resync(codes, { UserName: 'ghost' }), awsError('NoSuchEntity', 'The user with name ghost cannot be found.'));
+    await assert.rejects(call('GetMFADevice', { SerialNumber: serial, UserName: 'ghost' }), awsError('NoSuchEntity', 'The user with name ghost cannot be found.'));
+    const missing = `arn:aws:iam::${TEST_ACCOUNT}:mfa/none`;
+    await assert.rejects(resync(codes, { SerialNumber: missing }), awsError('NoSuchEntity', `VirtualMFADevice with serial number ${missing} does not exist.`));
+    await assert.rejects(call('GetMFADevice', { SerialNumber: missing, UserName: 'lee' }), awsError('NoSuchEntity', `VirtualMFADevice with serial number ${missing} does not exist.`));
+    await assert.rejects(resync(['12345', codes[1]]), awsError('ValidationError', "1 validation error detected: Value '12345' at 'authenticationCode1' failed to satisfy constraint: Member must satisfy regular expression pattern: [\\d]+"));
+    await assert.rejects(resync([codes[0], 'abcdef']), awsError('ValidationError'));
+  });
+
+  it('GetMFADevice describes the enabled device, without Certifications', async () => {
+    const expected = { UserName: 'lee', SerialNumber: serial, EnableDate: env.clock.now() };
+    assert.deepEqual(await call('GetMFADevice', { SerialNumber: serial, UserName: 'LEE' }), expected);
+    assert.deepEqual(await call('GetMFADevice', { SerialNumber: serial }, userCaller(lee)), expected, "the caller's own device");
+  });
+
+  it('ResyncMFADevice takes two fresh consecutive codes once, and spends them for STS too', async () => {
+    const s = step();
+    // Enable spent step s: a pair ending at s, or reaching back to it, is refused.
+    await assert.rejects(resync([hotp(seed, s - 1), hotp(seed, s)]), bad, 'the codes EnableMFADevice took');
+    await assert.rejects(resync([hotp(seed, s), hotp(seed, s + 1)]), bad, 'the first code is spent');
+    await assert.rejects(resync([hotp(seed, s + 2), hotp(seed, s + 1)]), bad, 'reversed');
+    await assert.rejects(resync([hotp(seed, s + 1), hotp(seed, s + 3)]), bad, 'not consecutive');
+    await assert.rejects(resync([hotp(seed, s + 5), hotp(seed, s + 6)]), bad, 'too far from the clock');
+    assert.equal((await store.mfaDevices.get(serial))?.lastUsedTimeStep, s, 'refusals spend nothing');
+    await resync([hotp(seed, s + 1), hotp(seed, s + 2)]);
+    assert.equal((await store.mfaDevices.get(serial))?.lastUsedTimeStep, s + 2);
+    await assert.rejects(resync([hotp(seed, s + 1), hotp(seed, s + 2)]), bad, 'replayed');
+    const { acceptMfaCode } = await import('./shared/mfa-codes.js');
+    const now = env.clock.now();
+    assert.deepEqual(await acceptMfaCode(store, { accountId: TEST_ACCOUNT, serialNumber: serial, code: hotp(seed, s + 1), now, userName: 'lee' }), { ok: false, reason: 'replayed' });
+    // Later, codes from a device whose clock runs a minute slow resynchronize it again.
+    env.clock.advance(150_000);
+    const t = step();
+    await resync([hotp(seed, t - 2), hotp(seed, t - 1)]);
+    assert.equal((await store.mfaDevices.get(serial))?.userName, 'lee', 'still enabled');
+  });
+
+  it('authorizes Resync and Get on the user', () => {
+    const find = (n: string) => mfaOperations.find((o) => o.name === n)!;
+    const ctx = env.ctx(userCaller(lee));
+    assert.deepEqual(find('ResyncMFADevice').resources({ UserName: 'mo', SerialNumber: serial }, ctx), [`arn:aws:iam::${TEST_ACCOUNT}:user/mo`]);
+    assert.deepEqual(find('GetMFADevice').resources({ SerialNumber: serial }, ctx), [lee.arn]);
+    assert.deepEqual(find('GetMFADevice').resources({ SerialNumber: serial, UserName: 'mo' }, ctx), [`arn:aws:iam::${TEST_ACCOUNT}:user/mo`]);
+  });
+});
+
 describe('acceptMfaCode (for STS)', () => {
   it('accepts a valid code once, for the right user, and refuses replays', async () => {
     const { acceptMfaCode } = await import('./shared/mfa-codes.js');

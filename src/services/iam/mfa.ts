@@ -1,14 +1,14 @@
 /**
  * Virtual MFA devices: create (seed + QR code), enable for a user with two consecutive TOTP
- * codes, deactivate, delete, list.
+ * codes, resynchronize with two more, get, deactivate, delete, list.
  * https://docs.aws.amazon.com/IAM/latest/APIReference/API_CreateVirtualMFADevice.html (and siblings)
  *
  * INVARIANT: a TOTP time step is accepted at most once per device (MfaDeviceRepo.consumeTimeStep),
- * so codes shown to EnableMFADevice cannot be replayed to STS, and vice versa.
+ * so codes shown to EnableMFADevice or ResyncMFADevice cannot be replayed to STS, and vice versa.
  */
 import { iamArn } from '../../domain/arns.js';
 import { AwsError } from '../../domain/aws-error.js';
-import { StoreConflictError, type MfaDeviceRecord, type Tag, type UserRecord } from '../../store/ports.js';
+import { StoreConflictError, type MfaDeviceRecord, type Store, type Tag, type UserRecord } from '../../store/ports.js';
 import { defineOperation, withStore, type Operation, type OperationContext } from '../operation.js';
 import { accountOf, callerOf, requireUser, userShape, type UserShape } from './shared/entities.js';
 import { acceptConsecutiveMfaCodes } from './shared/mfa-codes.js';
@@ -32,10 +32,27 @@ function noSuchDevice(serial: string): AwsError {
   return new AwsError('NoSuchEntity', `VirtualMFADevice with serial number ${serial} does not exist.`);
 }
 
+/** The device of `accountId` with that serial number; undefined otherwise (never throws). */
+async function findDevice(store: Store, accountId: string, serial: unknown): Promise<MfaDeviceRecord | undefined> {
+  if (typeof serial !== 'string') return undefined;
+  const d = await store.mfaDevices.get(serial);
+  return d && d.accountId === accountId ? d : undefined;
+}
+
 async function requireDevice(ctx: OperationContext, accountId: string, serial: string): Promise<MfaDeviceRecord> {
-  const d = await ctx.store.mfaDevices.get(serial);
-  if (!d || d.accountId !== accountId) throw noSuchDevice(serial);
+  const d = await findDevice(ctx.store, accountId, serial);
+  if (!d) throw noSuchDevice(serial);
   return d;
+}
+
+/** Whether `device` is enabled for the user named `userName` (names compare case-insensitively). */
+function enabledFor(device: MfaDeviceRecord, userName: string): boolean {
+  return device.userName !== undefined && device.userName.toLowerCase() === userName.toLowerCase();
+}
+
+/** A device that exists but is not enabled for the user the request names (or the caller). */
+function invalidForUser(): AwsError {
+  return new AwsError('NoSuchEntity', 'MFA Device invalid for user.');
 }
 
 /** `mfa/path/name` of a serial number ARN, for authorization (the ARN itself is the resource). */
@@ -137,6 +154,60 @@ const enableMFADevice = defineOperation<EnableMfaDeviceInput, Empty>({
   },
 });
 
+export interface ResyncMfaDeviceInput {
+  UserName: string;
+  SerialNumber: string;
+  AuthenticationCode1: string;
+  AuthenticationCode2: string;
+}
+
+/**
+ * Two consecutive codes of a device enabled for the user. Rolecall keeps no per-device clock
+ * offset (codes are checked against the server's clock with the window EnableMFADevice uses),
+ * so resynchronizing is that same check: the codes must be consecutive codes of the device's
+ * seed, and their time steps are spent, as EnableMFADevice's are (neither code works again, here
+ * or at STS). Authorized on the user, as EnableMFADevice (Service Authorization Reference: user*).
+ */
+const resyncMFADevice = defineOperation<ResyncMfaDeviceInput, Empty>({
+  service: 'iam',
+  name: 'ResyncMFADevice',
+  resources: (i, ctx) => [userResource(ctx, i.UserName)],
+  async run(i, ctx) {
+    const accountId = accountOf(ctx);
+    checkAuthenticationCodes(i);
+    await ctx.store.transaction(async (tx) => {
+      const user = await requireUser(tx, accountId, i.UserName);
+      const device = await requireDevice(withStore(ctx, tx), accountId, i.SerialNumber);
+      if (!enabledFor(device, user.name)) throw invalidForUser();
+      if (!(await acceptConsecutiveMfaCodes(tx, device, i.AuthenticationCode1, i.AuthenticationCode2, ctx.clock.now()))) throw invalidCode();
+    });
+    return {};
+  },
+});
+
+export interface GetMfaDeviceInput {
+  SerialNumber: string;
+  UserName?: string;
+}
+
+/**
+ * An enabled device of the user (the caller's without UserName): UserName, SerialNumber,
+ * EnableDate. Certifications belong to FIDO security keys only, and Rolecall's devices are all
+ * virtual: never present. Authorized on the user (Service Authorization Reference: user*).
+ */
+const getMFADevice = defineOperation<GetMfaDeviceInput, MfaDeviceShape>({
+  service: 'iam',
+  name: 'GetMFADevice',
+  resources: (i, ctx) => [userResource(ctx, i.UserName)],
+  async run(i, ctx) {
+    const accountId = accountOf(ctx);
+    const user = await targetUser(ctx, i.UserName);
+    const device = await requireDevice(ctx, accountId, i.SerialNumber);
+    if (!user || !enabledFor(device, user.name)) throw invalidForUser();
+    return { UserName: user.name, SerialNumber: device.serialNumber, EnableDate: device.enabledAt ?? device.createdAt };
+  },
+});
+
 export interface DeactivateMfaDeviceInput {
   UserName?: string;
   SerialNumber: string;
@@ -161,9 +232,7 @@ const deactivateMFADevice = defineOperation<DeactivateMfaDeviceInput, Empty>({
       const tctx = withStore(ctx, tx);
       const user = await targetUser(tctx, i.UserName);
       const device = await requireDevice(tctx, accountId, i.SerialNumber);
-      if (!user || device.userName === undefined || device.userName.toLowerCase() !== user.name.toLowerCase()) {
-        throw new AwsError('NoSuchEntity', 'MFA Device invalid for user.');
-      }
+      if (!user || !enabledFor(device, user.name)) throw invalidForUser();
       await tx.mfaDevices.update(device.serialNumber, { userName: null, enabledAt: null });
     });
     return {};
@@ -246,6 +315,8 @@ const listVirtualMFADevices = defineOperation<ListVirtualMfaDevicesInput, { Virt
 export const mfaOperations: Operation<any, any>[] = [
   createVirtualMFADevice,
   enableMFADevice,
+  resyncMFADevice,
+  getMFADevice,
   deactivateMFADevice,
   deleteVirtualMFADevice,
   listMFADevices,
