@@ -109,7 +109,7 @@ describe('IAM virtual MFA devices', () => {
   });
 });
 
-describe('IAM ResyncMFADevice and GetMFADevice', () => {
+describe('IAM ResyncMFADevice, GetMFADevice and MFA device tags', () => {
   let store: Store;
   let env: TestEnv;
   let lee: UserRecord;
@@ -182,12 +182,54 @@ describe('IAM ResyncMFADevice and GetMFADevice', () => {
     assert.equal((await store.mfaDevices.get(serial))?.userName, 'lee', 'still enabled');
   });
 
-  it('authorizes Resync and Get on the user', () => {
+  it('TagMFADevice, UntagMFADevice and ListMFADeviceTags: merge by case-insensitive key, 50 at most, paged', async () => {
+    assert.deepEqual(await call('ListMFADeviceTags', { SerialNumber: serial }), { Tags: [{ Key: 'Team', Value: 'red' }], IsTruncated: false }, 'the tags CreateVirtualMFADevice stored');
+    await call('TagMFADevice', { SerialNumber: serial, Tags: [{ Key: 'team', Value: 'blue' }, { Key: 'env', Value: 'dev' }] });
+    assert.deepEqual((await call('ListMFADeviceTags', { SerialNumber: serial })).Tags, [{ Key: 'Team', Value: 'blue' }, { Key: 'env', Value: 'dev' }]);
+    await assert.rejects(call('TagMFADevice', { SerialNumber: serial, Tags: [{ Key: 'a', Value: '1' }, { Key: 'A', Value: '2' }] }), awsError('InvalidInput', 'Duplicate tag keys found. Please note that Tag keys are case insensitive.'));
+    await assert.rejects(call('TagMFADevice', { SerialNumber: serial, Tags: [{ Key: 'aws:x', Value: '1' }] }), awsError('InvalidInput'));
+    await assert.rejects(call('TagMFADevice', { SerialNumber: serial, Tags: [{ Key: 'bad key!', Value: '1' }] }), awsError('ValidationError'));
+    await assert.rejects(call('TagMFADevice', { SerialNumber: serial }), awsError('ValidationError', "1 validation error detected: Value null at 'tags' failed to satisfy constraint: Member must not be null"));
+    const many = Array.from({ length: 49 }, (_, n) => ({ Key: `k${String(n).padStart(2, '0')}`, Value: String(n) }));
+    await assert.rejects(call('TagMFADevice', { SerialNumber: serial, Tags: many }), awsError('LimitExceeded', 'The number of tags has reached the maximum limit.'));
+    await call('TagMFADevice', { SerialNumber: serial, Tags: many.slice(0, 48) });
+    const p1 = await call('ListMFADeviceTags', { SerialNumber: serial, MaxItems: 20 });
+    assert.equal(p1.Tags.length, 20);
+    assert.equal(p1.IsTruncated, true);
+    const p2 = await call('ListMFADeviceTags', { SerialNumber: serial, MaxItems: 20, Marker: p1.Marker });
+    const p3 = await call('ListMFADeviceTags', { SerialNumber: serial, MaxItems: 20, Marker: p2.Marker });
+    assert.deepEqual([p3.Tags.length, p3.IsTruncated, p3.Marker], [10, false, undefined]);
+    assert.equal(new Set([...p1.Tags, ...p2.Tags, ...p3.Tags].map((t: any) => t.Key)).size, 50);
+    await assert.rejects(call('ListMFADeviceTags', { SerialNumber: serial, MaxItems: 0 }), awsError('ValidationError'));
+    await call('UntagMFADevice', { SerialNumber: serial, TagKeys: ['TEAM', ...many.slice(0, 48).map((t) => t.Key), 'absent'] });
+    assert.deepEqual((await call('ListMFADeviceTags', { SerialNumber: serial })).Tags, [{ Key: 'env', Value: 'dev' }]);
+    await assert.rejects(call('UntagMFADevice', { SerialNumber: serial }), awsError('ValidationError'));
+    const missing = `arn:aws:iam::${TEST_ACCOUNT}:mfa/none`;
+    for (const [name, extra] of [['TagMFADevice', { Tags: [{ Key: 'a', Value: 'b' }] }], ['UntagMFADevice', { TagKeys: ['a'] }], ['ListMFADeviceTags', {}]] as const) {
+      await assert.rejects(call(name, { SerialNumber: missing, ...extra }), awsError('NoSuchEntity', `VirtualMFADevice with serial number ${missing} does not exist.`), name);
+      await assert.rejects(call(name, { SerialNumber: 'short', ...extra }), awsError('ValidationError'), name);
+    }
+    // Another account's device is not there.
+    await assert.rejects(call('ListMFADeviceTags', { SerialNumber: serial }, rootCaller('210987654321')), awsError('NoSuchEntity'));
+  });
+
+  it('authorizes Resync and Get on the user, the tag operations on the device with its tags and the request keys', async () => {
     const find = (n: string) => mfaOperations.find((o) => o.name === n)!;
     const ctx = env.ctx(userCaller(lee));
     assert.deepEqual(find('ResyncMFADevice').resources({ UserName: 'mo', SerialNumber: serial }, ctx), [`arn:aws:iam::${TEST_ACCOUNT}:user/mo`]);
     assert.deepEqual(find('GetMFADevice').resources({ SerialNumber: serial }, ctx), [lee.arn]);
     assert.deepEqual(find('GetMFADevice').resources({ SerialNumber: serial, UserName: 'mo' }, ctx), [`arn:aws:iam::${TEST_ACCOUNT}:user/mo`]);
+    const tags = [{ Key: 'env', Value: 'prod' }];
+    assert.deepEqual(await find('TagMFADevice').resolveAuthorization!({ SerialNumber: serial, Tags: tags }, ctx), {
+      resources: [serial],
+      conditionKeys: { 'aws:TagKeys': ['env'], 'aws:RequestTag/env': 'prod', 'aws:ResourceTag/env': 'dev', 'iam:ResourceTag/env': 'dev' },
+    });
+    assert.deepEqual(await find('UntagMFADevice').resolveAuthorization!({ SerialNumber: serial, TagKeys: ['env'] }, ctx), {
+      resources: [serial],
+      conditionKeys: { 'aws:TagKeys': ['env'], 'aws:ResourceTag/env': 'dev', 'iam:ResourceTag/env': 'dev' },
+    });
+    assert.deepEqual(await find('ListMFADeviceTags').resolveAuthorization!({ SerialNumber: serial }, ctx), { resources: [serial], conditionKeys: { 'aws:ResourceTag/env': 'dev', 'iam:ResourceTag/env': 'dev' } });
+    assert.deepEqual(find('ListMFADeviceTags').resources({ SerialNumber: serial }, ctx), [serial]);
   });
 });
 

@@ -15,11 +15,13 @@ import { acceptConsecutiveMfaCodes } from './shared/mfa-codes.js';
 import { pagedOutput, type Paged } from './shared/paged-output.js';
 import type { PageInput } from './shared/pagination.js';
 import { qrToPng } from './shared/png.js';
+import { providerTagOperations, type ProviderKind } from './shared/provider-operations.js';
 import { encodeQr } from './shared/qr.js';
 import { mfaResource, userResource } from './shared/resource-arns.js';
 import { requestTagKeys, validateTags } from './shared/tags.js';
 import { base32Encode, otpauthUri } from './shared/totp.js';
 import { checkName, checkPath, validationError } from './shared/validate.js';
+import { rules } from './shared/validation.js';
 
 export const MFA_DEVICES_PER_USER = 8;
 export const MFA_SEED_BYTES = 20;
@@ -312,6 +314,24 @@ const listVirtualMFADevices = defineOperation<ListVirtualMfaDevicesInput, { Virt
   },
 });
 
+/**
+ * Virtual MFA devices as a resource named by its ARN (the serial number), for TagMFADevice,
+ * UntagMFADevice and ListMFADeviceTags: the identity providers' tag operations (provider-
+ * operations.ts), authorized on the device's ARN with its tags as aws:ResourceTag/k.
+ */
+const MFA_DEVICE_KIND: ProviderKind<MfaDeviceRecord> = {
+  label: 'MFADevice',
+  arnMember: 'SerialNumber',
+  arnRule: (v) => rules.serialNumber(v),
+  find: findDevice,
+  async require(store, accountId, serial) {
+    const d = await findDevice(store, accountId, serial);
+    if (!d) throw noSuchDevice(String(serial));
+    return d;
+  },
+  setTags: (store, _accountId, device, tags) => store.mfaDevices.update(device.serialNumber, { tags }),
+};
+
 export const mfaOperations: Operation<any, any>[] = [
   createVirtualMFADevice,
   enableMFADevice,
@@ -321,4 +341,5 @@ export const mfaOperations: Operation<any, any>[] = [
   deleteVirtualMFADevice,
   listMFADevices,
   listVirtualMFADevices,
+  ...providerTagOperations(MFA_DEVICE_KIND),
 ];

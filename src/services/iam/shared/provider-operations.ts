@@ -1,7 +1,8 @@
 /**
  * What IAM's identity provider kinds (OpenID Connect, SAML) share: operations named by the
  * provider's ARN, authorized as iam:<Name> on it with its tags as aws:ResourceTag/k, and
- * Tag<Kind>, Untag<Kind>, List<Kind>Tags.
+ * Tag<Kind>, Untag<Kind>, List<Kind>Tags. Virtual MFA devices, named by their serial number
+ * (their ARN), use the tag operations too (mfa.ts).
  * https://docs.aws.amazon.com/IAM/latest/APIReference/API_TagOpenIDConnectProvider.html (and siblings)
  */
 import type { ContextValue } from '../../../policy/index.js';

@@ -89,6 +89,8 @@ export const PATTERNS = {
   roleDescription: { re: /^[\u0009\u000A\u000D\u0020-\u007E\u00A1-\u00FF]*$/, text: '[\\u0009\\u000A\\u000D\\u0020-\\u007E\\u00A1-\\u00FF]*' },
   /** policyVersionIdType. */
   versionId: p('v[1-9][0-9]*(\\.[A-Za-z0-9-]*)?'),
+  /** serialNumberType (an MFA device's serial number: a virtual device's ARN). */
+  serialNumber: p('[\\w+=/:,.@-]+'),
   /** markerType. */
   marker: { re: /^[\u0020-\u00FF]+$/, text: '[\\u0020-\\u00FF]+' },
   /** tagKeyType / tagValueType. */
@@ -105,6 +107,7 @@ export const rules = {
   /** Policy documents: the model's 1..131072; the grammar itself is the engine's to judge. */
   document: (name: string, v: unknown): FieldRule => ({ name, value: v, required: true, minLength: 1, maxLength: 131072, showValue: false }),
   arn: (name: string, v: unknown, required = true): FieldRule => ({ name, value: v, required, minLength: 20, maxLength: 2048 }),
+  serialNumber: (v: unknown): FieldRule => ({ name: 'serialNumber', value: v, required: true, minLength: 9, maxLength: 256, pattern: PATTERNS.serialNumber }),
   versionId: (v: unknown): FieldRule => ({ name: 'versionId', value: v, required: true, pattern: PATTERNS.versionId, showValue: false }),
   marker: (v: unknown): FieldRule => ({ name: 'marker', value: v, minLength: 1, maxLength: 320, pattern: PATTERNS.marker }),
   maxItems: (v: unknown): FieldRule => ({ name: 'maxItems', value: v, minValue: 1, maxValue: 1000 }),
