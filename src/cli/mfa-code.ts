@@ -2,9 +2,10 @@
  * `rolecall mfa code SEEDFILE`: a virtual MFA app for the shell. Prints the current TOTP code
  * (RFC 6238: HMAC-SHA-1, 6 digits, 30-second steps) of the Base32 seed that
  * `aws iam create-virtual-mfa-device --outfile FILE --bootstrap-method Base32StringSeed` wrote,
- * as an authenticator app or `oathtool --totp -b` would: for `enable-mfa-device` (two consecutive
- * codes: `--previous`, then the current one) and for `--token-code` of AssumeRole and
- * GetSessionToken. The seed is a secret: it is read from the file, never from the command line.
+ * as an authenticator app or `oathtool --totp -b` would: for `enable-mfa-device` and
+ * `resync-mfa-device` (two consecutive codes: `--previous`, then the current one) and for
+ * `--token-code` of AssumeRole and GetSessionToken. The seed is a secret: it is read from the
+ * file, never from the command line.
  */
 import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
@@ -16,9 +17,9 @@ Prints the current 6-digit TOTP code of a virtual MFA device, from the Base32 se
 'aws iam create-virtual-mfa-device --outfile SEEDFILE --bootstrap-method Base32StringSeed'
 wrote ('-': read the seed from standard input).
 
-  --previous   the code of the previous 30-second step: enable-mfa-device takes two
-               consecutive codes, --authentication-code1 (this) and --authentication-code2
-               (the current one)
+  --previous   the code of the previous 30-second step: enable-mfa-device and
+               resync-mfa-device take two consecutive codes, --authentication-code1 (this)
+               and --authentication-code2 (the current one)
 
 A code is accepted once: to use another, wait for the next 30-second step.
 `;
