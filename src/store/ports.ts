@@ -340,8 +340,8 @@ export interface AttachmentRepo {
   detach(a: AttachmentRecord): Promise<boolean>;
   listForEntity(accountId: string, ownerType: PrincipalEntityType, ownerName: string): Promise<AttachmentRecord[]>;
   listForPolicy(policyArn: string): Promise<AttachmentRecord[]>;
-  /** Entities using this policy as their permissions boundary. */
-  countBoundaryUsage(policyArn: string): Promise<number>;
+  /** Users and roles of `accountId` using this policy as their permissions boundary. */
+  countBoundaryUsage(accountId: string, policyArn: string): Promise<number>;
 }
 
 export interface AccessKeyRepo {

@@ -134,6 +134,37 @@ describe('IAM users', () => {
     await assert.rejects(call('GetUserPolicy', { UserName: 'carol', PolicyName: 'zz' }), awsError('NoSuchEntity', 'The user policy with name zz cannot be found.'));
   });
 
+  it('AWS service-role policies attach to no user or group and bound no user (PolicyNotAttachable)', async () => {
+    const now = new Date();
+    const name = 'AWSServiceRoleForX';
+    const arn = `arn:aws:iam::aws:policy/aws-service-role/${name}`;
+    await store.policies.create(
+      { accountId: 'aws', name, path: '/aws-service-role/', id: 'ANPAAWSSERVICEROLEX1', arn, createdAt: now, updatedAt: now, defaultVersionId: 'v1', tags: [] },
+      { policyArn: arn, versionId: 'v1', document: DOC, isDefault: true, createdAt: now },
+    );
+    await call('CreateUser', { UserName: 'svc-u' });
+    await call('CreateGroup', { GroupName: 'svc-g' });
+    await assert.rejects(call('AttachUserPolicy', { UserName: 'svc-u', PolicyArn: arn }), awsError('PolicyNotAttachable', 'Cannot attach a Service Role Policy to a Customer User.'));
+    await assert.rejects(call('AttachGroupPolicy', { GroupName: 'svc-g', PolicyArn: arn }), awsError('PolicyNotAttachable', 'Cannot attach a Service Role Policy to a Customer Group.'));
+    await assert.rejects(call('PutUserPermissionsBoundary', { UserName: 'svc-u', PermissionsBoundary: arn }), awsError('PolicyNotAttachable'));
+    await assert.rejects(call('CreateUser', { UserName: 'svc-b', PermissionsBoundary: arn }), awsError('PolicyNotAttachable'));
+    assert.deepEqual(await store.attachments.listForPolicy(arn), []);
+  });
+
+  it("changes to a user's policies carry its current boundary as iam:PermissionsBoundary, on its stored ARN", async () => {
+    const b = await managedPolicy(store, 'DelegBoundary');
+    await call('CreateUser', { UserName: 'deleg-target', Path: '/team/', PermissionsBoundary: b });
+    const input = { UserName: 'deleg-target', PolicyArn: b, PolicyName: 'p', PolicyDocument: DOC };
+    for (const name of ['AttachUserPolicy', 'DetachUserPolicy', 'PutUserPolicy', 'DeleteUserPolicy', 'DeleteUserPermissionsBoundary']) {
+      const op = ops.find((o) => o.name === name)!;
+      const r = await op.resolveAuthorization!(input, env.ctx());
+      assert.equal(r.conditionKeys['iam:PermissionsBoundary'], b, name);
+      assert.deepEqual(r.resources, [`arn:aws:iam::${TEST_ACCOUNT}:user/team/deleg-target`], name);
+    }
+    const unbounded = await ops.find((o) => o.name === 'AttachUserPolicy')!.resolveAuthorization!({ UserName: 'svc-u', PolicyArn: b }, env.ctx());
+    assert.deepEqual(unbounded.conditionKeys, { 'iam:PolicyARN': b }, 'no boundary, no key');
+  });
+
   it('managed policies: attach (idempotent), 10 per user, detach, list with PathPrefix', async () => {
     const arns: string[] = [];
     for (let k = 0; k < 11; k++) arns.push(await managedPolicy(store, `M${k}`));

@@ -258,6 +258,11 @@ const deleteUserPermissionsBoundary = defineOperation<DeleteUserPermissionsBound
   service: 'iam',
   name: 'DeleteUserPermissionsBoundary',
   resources: (i, ctx) => [userResource(ctx, i.UserName)],
+  // iam:PermissionsBoundary is the boundary being removed (as for DeleteRolePermissionsBoundary).
+  async resolveAuthorization(i, ctx) {
+    const user = typeof i.UserName === 'string' ? await ctx.store.users.get(accountOf(ctx), i.UserName) : undefined;
+    return { resources: [user?.arn ?? userResource(ctx, i.UserName)], conditionKeys: boundaryKey(user?.permissionsBoundaryArn) };
+  },
   async run(i, ctx) {
     const accountId = accountOf(ctx);
     await ctx.store.transaction(async (tx) => {
@@ -270,7 +275,9 @@ const deleteUserPermissionsBoundary = defineOperation<DeleteUserPermissionsBound
 
 // ---------------------------------------------------------------- inline policies, managed policy attachments
 
-const userPolicyOperations = entityPolicyOperations(principalPolicyDescriptor('user', 'User', 'UserName', userResource, requireUser));
+const userPolicyOperations = entityPolicyOperations(
+  principalPolicyDescriptor('user', 'User', 'UserName', userResource, requireUser, (store, accountId, name) => store.users.get(accountId, name)),
+);
 
 export const userOperations: Operation<any, any>[] = [
   createUser,

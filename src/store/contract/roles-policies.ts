@@ -253,12 +253,16 @@ export function rolePolicyContract(open: OpenStore): void {
         await s.users.create(user('u2'));
         await s.roles.create(role('r1', { permissionsBoundaryArn: arnB }));
         await s.roles.create(role('r2', { permissionsBoundaryArn: arnA }));
-        assert.equal(await s.attachments.countBoundaryUsage(arnB), 2);
-        assert.equal(await s.attachments.countBoundaryUsage(arnA), 1);
+        assert.equal(await s.attachments.countBoundaryUsage(ACCT, arnB), 2);
+        assert.equal(await s.attachments.countBoundaryUsage(ACCT, arnA), 1);
         await s.users.update(ACCT, 'u2', { permissionsBoundaryArn: arnB });
         await s.roles.update(ACCT, 'r1', { permissionsBoundaryArn: null });
-        assert.equal(await s.attachments.countBoundaryUsage(arnB), 2);
-        assert.equal(await s.attachments.countBoundaryUsage('arn:aws:iam::123456789012:policy/unused'), 0);
+        assert.equal(await s.attachments.countBoundaryUsage(ACCT, arnB), 2);
+        assert.equal(await s.attachments.countBoundaryUsage(ACCT, 'arn:aws:iam::123456789012:policy/unused'), 0);
+        // Another account's users count in that account only (an AWS managed policy is everyone's).
+        await s.users.create(user('elsewhere', { accountId: ACCT2, permissionsBoundaryArn: arnB }));
+        assert.equal(await s.attachments.countBoundaryUsage(ACCT, arnB), 2);
+        assert.equal(await s.attachments.countBoundaryUsage(ACCT2, arnB), 1);
       }));
   });
 }

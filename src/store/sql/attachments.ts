@@ -58,10 +58,11 @@ export function attachmentRepo(ctx: SqlContext): AttachmentRepo {
       return rows.map(toRecord);
     },
 
-    async countBoundaryUsage(policyArn) {
+    async countBoundaryUsage(accountId, policyArn) {
       const db = ctx.db();
-      const u = await db.selectFrom('users').select((eb) => eb.fn.countAll().as('n')).where('permissions_boundary_arn', '=', policyArn).executeTakeFirstOrThrow();
-      const r = await db.selectFrom('roles').select((eb) => eb.fn.countAll().as('n')).where('permissions_boundary_arn', '=', policyArn).executeTakeFirstOrThrow();
+      // An AWS managed policy is shared by every account: each counts its own entities only.
+      const u = await db.selectFrom('users').select((eb) => eb.fn.countAll().as('n')).where('account_id', '=', accountId).where('permissions_boundary_arn', '=', policyArn).executeTakeFirstOrThrow();
+      const r = await db.selectFrom('roles').select((eb) => eb.fn.countAll().as('n')).where('account_id', '=', accountId).where('permissions_boundary_arn', '=', policyArn).executeTakeFirstOrThrow();
       return Number(u.n) + Number(r.n);
     },
   };

@@ -9,7 +9,7 @@ import { AwsError, noSuchEntity } from '../../../domain/aws-error.js';
 import { policySize } from '../../../policy/index.js';
 import type { PrincipalEntityType, Store } from '../../../store/ports.js';
 import { defineOperation, type Operation, type OperationContext } from '../../operation.js';
-import { policyArnKey } from './condition-keys.js';
+import { boundaryKey, policyArnKey } from './condition-keys.js';
 import { accountOf, type AttachedPolicyShape } from './entities.js';
 import { pagedOutput, type Paged } from './paged-output.js';
 import type { PageInput } from './pagination.js';
@@ -66,16 +66,33 @@ export function principalPolicyDescriptor<N extends string>(
   nameMember: N,
   resource: (ctx: OperationContext, name: string) => string,
   lookup: (store: Store, accountId: string, name: string) => Promise<{ name: string }>,
+  /**
+   * Users: the entity's current permissions boundary, `iam:PermissionsBoundary` of Put, Delete,
+   * Attach and Detach (Service Authorization Reference), so a delegated administrator can be
+   * kept to the users under one boundary (access_policies_boundaries.html).
+   */
+  withBoundary?: (store: Store, accountId: string, name: string) => Promise<{ arn: string; permissionsBoundaryArn?: string | undefined } | undefined>,
 ): EntityPolicyDescriptor<N> {
   return {
     type,
     label,
     nameMember,
     lookup,
-    authorization: (op) => ({
-      resources: (i, ctx) => [resource(ctx, i[nameMember])],
-      ...(op === 'attach' || op === 'detach' ? { conditionKeys: (i: AnyEntityPolicyInput<N>) => policyArnKey(i.PolicyArn) } : {}),
-    }),
+    authorization: (op) => {
+      const keys = (i: AnyEntityPolicyInput<N>) => (op === 'attach' || op === 'detach' ? policyArnKey(i.PolicyArn) : {});
+      const resources = (i: AnyEntityPolicyInput<N>, ctx: OperationContext) => [resource(ctx, i[nameMember])];
+      if (!withBoundary || !(op === 'put' || op === 'delete' || op === 'attach' || op === 'detach')) return { resources, conditionKeys: keys };
+      return {
+        resources,
+        conditionKeys: keys,
+        // The stored entity: its ARN with its path, and its boundary.
+        async resolveAuthorization(i, ctx) {
+          const name = i[nameMember];
+          const entity = typeof name === 'string' ? await withBoundary(ctx.store, accountOf(ctx), name) : undefined;
+          return { resources: entity ? [entity.arn] : resources(i, ctx), conditionKeys: { ...keys(i), ...boundaryKey(entity?.permissionsBoundaryArn) } };
+        },
+      };
+    },
     start(op, i, ctx) {
       const accountId = accountOf(ctx);
       if (op === 'put') checkName(i.PolicyName, 'policyName', 128);

@@ -32,10 +32,10 @@ export interface Usage {
   boundaries: number;
 }
 
-/** Attachments within the caller's account (an AWS managed policy is shared by every account). */
+/** Attachments and boundary uses within the caller's account (an AWS managed policy is shared by every account). */
 export async function usageOf(store: Store, accountId: string, arn: string): Promise<Usage> {
   const attachments = (await store.attachments.listForPolicy(arn)).filter((a) => a.accountId === accountId).length;
-  return { attachments, boundaries: await store.attachments.countBoundaryUsage(arn) };
+  return { attachments, boundaries: await store.attachments.countBoundaryUsage(accountId, arn) };
 }
 
 export function policyView(p: ManagedPolicyRecord, usage: Usage, kind: 'create' | 'get' | 'list'): PolicyView {

@@ -7,6 +7,7 @@
 import { AwsError } from '../../../domain/aws-error.js';
 import type { ManagedPolicyRecord, PrincipalEntityType, Store } from '../../../store/ports.js';
 import { attachedPolicyShape, policyPathOf, type AttachedPolicyShape } from './entities.js';
+import { isAttachable } from './operation-kit.js';
 
 export const INLINE_AGGREGATE_LIMIT: Record<PrincipalEntityType, number> = { user: 2048, group: 5120, role: 10240 };
 export const ATTACHED_POLICIES_QUOTA: Record<PrincipalEntityType, { max: number; quota: string }> = {
@@ -21,24 +22,36 @@ export function validatePolicyArn(arn: string): void {
   if (!POLICY_ARN_RE.test(arn)) throw new AwsError('InvalidInput', `ARN ${arn} is not valid.`);
 }
 
-/** A managed policy this account may attach: its own or an AWS managed one. */
-export async function requireAttachablePolicy(store: Store, accountId: string, arn: string): Promise<ManagedPolicyRecord> {
+/**
+ * An AWS managed policy for service-linked roles attaches to nothing else: PolicyNotAttachable,
+ * "AWS service role policies can only be attached to the service-linked role for that service"
+ * (the error's description in API_AttachUserPolicy.html, API_AttachGroupPolicy.html,
+ * API_PutUserPermissionsBoundary.html).
+ */
+function requireNotServiceRolePolicy(p: ManagedPolicyRecord, entity: 'User' | 'Group'): void {
+  if (!isAttachable(p)) throw new AwsError('PolicyNotAttachable', `Cannot attach a Service Role Policy to a Customer ${entity}.`);
+}
+
+/** A managed policy this account may attach to a user or group: its own or an AWS managed one. */
+export async function requireAttachablePolicy(store: Store, accountId: string, arn: string, entity: 'User' | 'Group'): Promise<ManagedPolicyRecord> {
   validatePolicyArn(arn);
   const p = await store.policies.get(arn);
   if (!p || (p.accountId !== 'aws' && p.accountId !== accountId)) throw new AwsError('NoSuchEntity', `Policy ${arn} does not exist or is not attachable.`);
+  requireNotServiceRolePolicy(p, entity);
   return p;
 }
 
-/** A managed policy usable as a permissions boundary (IAM's "Scope ARN" wording). */
+/** A managed policy usable as a user's permissions boundary (IAM's "Scope ARN" wording). */
 export async function requireBoundaryPolicy(store: Store, accountId: string, arn: string): Promise<ManagedPolicyRecord> {
   validatePolicyArn(arn);
   const p = await store.policies.get(arn);
   if (!p || (p.accountId !== 'aws' && p.accountId !== accountId)) throw new AwsError('NoSuchEntity', `Scope ARN: ${arn} does not exist or is not attachable.`);
+  requireNotServiceRolePolicy(p, 'User');
   return p;
 }
 
 export async function attachManagedPolicy(store: Store, accountId: string, ownerType: PrincipalEntityType, ownerName: string, policyArn: string): Promise<void> {
-  await requireAttachablePolicy(store, accountId, policyArn);
+  await requireAttachablePolicy(store, accountId, policyArn, ownerType === 'group' ? 'Group' : 'User');
   const current = await store.attachments.listForEntity(accountId, ownerType, ownerName);
   if (current.some((a) => a.policyArn === policyArn)) return; // attaching twice is a no-op in IAM
   const q = ATTACHED_POLICIES_QUOTA[ownerType];
