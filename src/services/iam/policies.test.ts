@@ -238,10 +238,11 @@ describe('policy tags', () => {
     assert.equal(page1.IsTruncated, true);
     assert.deepEqual((await h.call('ListPolicyTags', { PolicyArn: ARN('p'), Marker: page1.Marker })).Tags, [{ Key: 'someotherkey', Value: 'someothervalue' }]);
     await h.call('TagPolicy', { PolicyArn: ARN('p'), Tags: [{ Key: 'somekey', Value: '' }, { Key: 'SOMEKEY', Value: 'upper' }] });
+    // Sorted by tag key (API_ListPolicyTags.html), code unit order: upper case first.
     assert.deepEqual((await h.call('ListPolicyTags', { PolicyArn: ARN('p') })).Tags, [
+      { Key: 'SOMEKEY', Value: 'upper' },
       { Key: 'somekey', Value: '' },
       { Key: 'someotherkey', Value: 'someothervalue' },
-      { Key: 'SOMEKEY', Value: 'upper' },
     ]);
     await h.call('UntagPolicy', { PolicyArn: ARN('p'), TagKeys: ['somekey'] });
     assert.deepEqual((await h.call('GetPolicy', { PolicyArn: ARN('p') })).Policy.Tags, [

@@ -37,7 +37,7 @@ import { assertCustomerManaged, callerAccount, defineIamOperation, findVisiblePo
 import { pageFields, paginate } from './shared/pagination.js';
 import { validatePolicyDocument } from './shared/policy-document.js';
 import { mergeTagList, removeTagKeys, validateTagKeys, validateTagList } from './shared/tag-input.js';
-import { requestTagKeys } from './shared/tags.js';
+import { requestTagKeys, sortedTags } from './shared/tags.js';
 import { checkFields, pageRules, PATTERNS, rules } from './shared/validation.js';
 
 export const MANAGED_POLICY_LIMIT = { max: 6144, quota: 'PolicySize' } as const;
@@ -385,7 +385,7 @@ const listPolicyTags = defineIamOperation<PolicyArnInput & { Marker?: string; Ma
     checkPolicyArn(input.PolicyArn);
     checkFields(pageRules(input));
     const p = await policyOrThrow(ctx.store, callerAccount(ctx), input.PolicyArn);
-    const page = paginate(p.tags, input);
+    const page = paginate(sortedTags(p.tags), input);
     return { Tags: page.items.map((t) => ({ Key: t.Key, Value: t.Value })), ...pageFields(page) };
   },
 });

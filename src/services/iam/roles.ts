@@ -29,7 +29,7 @@ import { validatePolicyDocument } from './shared/policy-document.js';
 import { roleAuthorization } from './shared/role-auth.js';
 import { roleView, type RoleView } from './shared/role-view.js';
 import { mergeTagList, removeTagKeys, validateTagKeys, validateTagList } from './shared/tag-input.js';
-import { requestTagKeys } from './shared/tags.js';
+import { requestTagKeys, sortedTags } from './shared/tags.js';
 import { enforceTrustGuardrail } from './shared/trust-guardrail.js';
 import { resolveTrustPrincipals } from './shared/trust-principals.js';
 import { checkFields, pageRules, PATTERNS, rules, type FieldRule } from './shared/validation.js';
@@ -276,7 +276,7 @@ const listRoleTags = defineIamOperation<{ RoleName: string; Marker?: string; Max
   async run(input, ctx) {
     checkFields([rules.roleName(input.RoleName), ...pageRules(input)]);
     const role = await getRoleOrThrow(ctx.store, callerAccount(ctx), input.RoleName);
-    const page = paginate(role.tags, input);
+    const page = paginate(sortedTags(role.tags), input);
     return { Tags: page.items.map((t) => ({ Key: t.Key, Value: t.Value })), ...pageFields(page) };
   },
 });

@@ -9,7 +9,7 @@ import { tagKeysKey } from './condition-keys.js';
 import { accountOf } from './entities.js';
 import { pagedOutput, type Paged } from './paged-output.js';
 import type { PageInput } from './pagination.js';
-import { mergeTags, removeTags, requestTagKeys, validateTags } from './tags.js';
+import { mergeTags, removeTags, requestTagKeys, sortedTags, validateTags } from './tags.js';
 
 type Empty = Record<string, never>;
 type Named<N extends string> = { [K in N]: string };
@@ -69,7 +69,7 @@ export function entityTagOperations<N extends string>(d: EntityTagDescriptor<N>)
       resources,
       async run(i, ctx) {
         const e = await d.lookup(ctx.store, accountOf(ctx), i[nameMember]);
-        return pagedOutput('Tags', e.tags, i);
+        return pagedOutput('Tags', sortedTags(e.tags), i);
       },
     }),
   ];

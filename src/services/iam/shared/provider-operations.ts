@@ -11,7 +11,7 @@ import type { Operation, OperationContext } from '../../operation.js';
 import { callerAccount, defineIamOperation, type ResolvedAuthorization } from './operation-kit.js';
 import { pageFields, paginate } from './pagination.js';
 import { mergeTagList, removeTagKeys, resourceTagKeys, validateTagKeys, validateTagList } from './tag-input.js';
-import { requestTagKeys } from './tags.js';
+import { requestTagKeys, sortedTags } from './tags.js';
 import { checkFields, pageRules, type FieldRule } from './validation.js';
 
 export interface ProviderKind<R extends { tags: Tag[] }> {
@@ -90,7 +90,7 @@ export function providerTagOperations<R extends { tags: Tag[] }>(kind: ProviderK
     async run(input, ctx) {
       checkFields([kind.arnRule(arn(input)), ...pageRules(input)]);
       const p = await kind.require(ctx.store, callerAccount(ctx), arn(input));
-      const page = paginate(p.tags, input);
+      const page = paginate(sortedTags(p.tags), input);
       return { Tags: page.items.map((t) => ({ Key: t.Key, Value: t.Value })), ...pageFields(page) };
     },
   });

@@ -40,6 +40,11 @@ export function removeTags(existing: Tag[], keys: string[]): Tag[] {
   return existing.filter((t) => !drop.has(t.Key.toLowerCase()));
 }
 
+/** Tags as the List*Tags operations return them: "sorted by tag key" (API_ListRoleTags.html and siblings). */
+export function sortedTags(tags: readonly Tag[]): Tag[] {
+  return [...tags].sort((a, b) => (a.Key < b.Key ? -1 : a.Key > b.Key ? 1 : 0));
+}
+
 /** `aws:RequestTag/k` and `aws:TagKeys` for authorizing a request that passes tags. */
 export function requestTagKeys(tags: Tag[] | undefined): Record<string, string | string[]> {
   if (!tags || tags.length === 0) return {};
