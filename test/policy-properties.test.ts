@@ -71,7 +71,8 @@ function summary(r: EvaluationResult) {
   return {
     decision: r.decision,
     reason: r.reason,
-    matched: r.matched.map(({ reason: _r, ...t }) => t),
+    // The statement object itself may differ in form (an empty Condition block): `comparable` below judges that.
+    matched: r.matched.map(({ reason: _r, statement: _s, ...t }) => t),
     missingContextKeys: [...(r.missingContextKeys ?? [])].sort(),
     diagnostics: r.diagnostics,
   };

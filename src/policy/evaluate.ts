@@ -151,7 +151,7 @@ class Evaluation implements CondEnv {
   }
 
   private traceOf(np: NamedPolicy, kind: Kind, s: CompiledStatement, matched: boolean, reason?: MismatchReason): StatementTrace {
-    const t: StatementTrace = { policyId: np.id, policyKind: kind, index: s.source.index, effect: s.effect, matched };
+    const t: StatementTrace = { policyId: np.id, policyKind: kind, index: s.source.index, effect: s.effect, matched, statement: s.source };
     if (np.sourceType) t.sourceType = np.sourceType;
     if (s.source.Sid !== undefined) t.sid = s.source.Sid;
     if (s.source.span) t.span = s.source.span;

@@ -156,6 +156,8 @@ export interface StatementTrace {
   span?: Span;
   /** Why it did not apply (explain mode only). */
   reason?: MismatchReason;
+  /** The statement itself (a reference into the parsed policy), for callers that describe it. */
+  statement?: Statement;
 }
 
 export interface EvaluationResult {

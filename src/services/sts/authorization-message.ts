@@ -7,7 +7,8 @@
  * and STS denials carry a plain message. The decoded document follows the shape AWS returns:
  *
  *   {"allowed":false,"explicitDeny":true,
- *    "matchedStatements":{"items":[{"statementId":..,"effect":"DENY",..}]},
+ *    "matchedStatements":{"items":[{"statementId":..,"effect":"DENY","principals":{"items":[{"value":..}]},
+ *      "principalGroups":{"items":[]},"actions":{"items":[..]},"resources":{"items":[..]},"conditions":{"items":[..]}}]},
  *    "failures":{"items":[]},
  *    "context":{"principal":{"id":..,"name":..,"arn":..},"action":..,"resource":..,
  *               "conditions":{"items":[{"key":..,"values":{"items":[{"value":..}]}}]}}}
@@ -21,12 +22,15 @@ import { messageSealer } from '../../tokens/message-sealer.js';
 export const MAX_ENCODED_MESSAGE_CHARS = 10_240;
 
 export interface MatchedStatementDetail {
-  /** The statement's Sid, or `policyId#index` when it has none. */
+  /** The statement's Sid, empty when it has none. */
   statementId: string;
   effect: 'Allow' | 'Deny';
-  /** Which policy the statement is in, and its type (identity, resource, boundary, session...). */
-  policyId?: string;
-  policyType?: string;
+  /** The unique ids of the principals the statement applied to (the user's AIDA..., the role's AROA...). */
+  principals: string[];
+  actions: string[];
+  resources: string[];
+  /** The statement's conditions: each key with its values. */
+  conditions: Array<{ key: string; values: string[] }>;
 }
 
 export interface AuthorizationMessageDetails {
@@ -58,8 +62,11 @@ export function authorizationMessageDocument(d: AuthorizationMessageDetails): Re
       d.matchedStatements.map((s) => ({
         statementId: s.statementId,
         effect: s.effect.toUpperCase(),
-        ...(s.policyId !== undefined ? { policyId: s.policyId } : {}),
-        ...(s.policyType !== undefined ? { policyType: s.policyType } : {}),
+        principals: items(s.principals.map((value) => ({ value }))),
+        principalGroups: items([]),
+        actions: items(s.actions.map((value) => ({ value }))),
+        resources: items(s.resources.map((value) => ({ value }))),
+        conditions: items(s.conditions.map((c) => ({ key: c.key, values: values(c.values) }))),
       })),
     ),
     failures: items((d.failures ?? []).map((f) => ({ value: f }))),
@@ -78,18 +85,22 @@ export function authorizationMessageDocument(d: AuthorizationMessageDetails): Re
 
 /** Details of one decision of the engine, for a caller, action and resource. */
 export function authorizationDetails(caller: Caller, action: string, resource: string, context: Record<string, ContextValue>, result: Pick<EvaluationResult, 'decision' | 'matched'>): AuthorizationMessageDetails {
+  // AWS names IAM users; a role session's principal has its id (AROA...:session) and ARN only.
   const principal: AuthorizationMessageDetails['principal'] = { id: caller.userId, arn: caller.arn };
-  const name = caller.userName ?? caller.roleName;
-  if (name !== undefined) principal.name = name;
+  if (caller.kind === 'user' && caller.userName !== undefined) principal.name = caller.userName;
+  // The statements' principal: the identity whose policy it is (the role's id, not the session's).
+  const owner = (caller.principal.type === 'AssumedRole' ? caller.principal.roleId : undefined) ?? caller.userId;
   return {
     accountId: caller.accountId,
     allowed: result.decision === 'allowed',
     explicitDeny: result.decision === 'explicitDeny',
     matchedStatements: result.matched.map((t) => ({
-      statementId: t.sid ?? `${t.policyId}#${t.index}`,
+      statementId: t.sid ?? '',
       effect: t.effect,
-      policyId: t.policyId,
-      policyType: t.sourceType ?? t.policyKind,
+      principals: [owner],
+      actions: t.statement?.Action ?? [],
+      resources: t.statement?.Resource ?? [],
+      conditions: (t.statement?.Condition ?? []).map((c) => ({ key: c.key, values: c.values })),
     })),
     principal,
     action,

@@ -38,7 +38,19 @@ describe('encoded authorization messages', () => {
     assert.deepEqual(authorizationMessageDocument(deniedDetails()), {
       allowed: false,
       explicitDeny: true,
-      matchedStatements: { items: [{ statementId: 'NoStop', effect: 'DENY', policyId: 'deny-stop', policyType: 'user' }] },
+      matchedStatements: {
+        items: [
+          {
+            statementId: 'NoStop',
+            effect: 'DENY',
+            principals: { items: [{ value: 'AIDACKCEVSQ6C2EXAMPLE' }] },
+            principalGroups: { items: [] },
+            actions: { items: [{ value: 'ec2:StopInstances' }] },
+            resources: { items: [{ value: '*' }] },
+            conditions: { items: [] },
+          },
+        ],
+      },
       failures: { items: [] },
       context: {
         principal: { id: 'AIDACKCEVSQ6C2EXAMPLE', name: 'Bob', arn: `arn:aws:iam::${ACCOUNT}:user/Bob` },
@@ -53,6 +65,35 @@ describe('encoded authorization messages', () => {
         },
       },
     });
+  });
+
+  it("a role session: the principal has no name, the statements name the role's id; conditions and Sid-less statements as AWS shows them", () => {
+    const session: Caller = {
+      kind: 'assumed-role',
+      accountId: ACCOUNT,
+      principal: { type: 'AssumedRole', account: ACCOUNT, arn: `arn:aws:sts::${ACCOUNT}:assumed-role/Developer/Ana`, id: 'AROA123456789EXAMPLE:Ana', roleArn: `arn:aws:iam::${ACCOUNT}:role/Developer`, roleId: 'AROA123456789EXAMPLE' },
+      userId: 'AROA123456789EXAMPLE:Ana',
+      arn: `arn:aws:sts::${ACCOUNT}:assumed-role/Developer/Ana`,
+      accessKeyId: 'ASIAEXAMPLE',
+      roleName: 'Developer',
+    };
+    const parsed = parsePolicy(doc([{ Effect: 'Deny', Action: ['ec2:RunInstances'], Resource: '*', Condition: { StringEquals: { 'aws:RequestedRegion': ['eu-west-1', 'eu-west-2'] } } }]), { type: 'identity' });
+    assert.ok(parsed.ok);
+    const context = { 'aws:RequestedRegion': 'eu-west-1' };
+    const result = evaluate({ principal: session.principal, action: 'ec2:RunInstances', resource: '*', context }, { identity: [{ id: 'dev', policy: parsed.policy, sourceType: 'role' }] });
+    const d = authorizationMessageDocument(authorizationDetails(session, 'ec2:RunInstances', '*', context, result)) as any;
+    assert.deepEqual(d.context.principal, { id: 'AROA123456789EXAMPLE:Ana', arn: `arn:aws:sts::${ACCOUNT}:assumed-role/Developer/Ana` });
+    assert.deepEqual(d.matchedStatements.items, [
+      {
+        statementId: '',
+        effect: 'DENY',
+        principals: { items: [{ value: 'AROA123456789EXAMPLE' }] },
+        principalGroups: { items: [] },
+        actions: { items: [{ value: 'ec2:RunInstances' }] },
+        resources: { items: [{ value: '*' }] },
+        conditions: { items: [{ key: 'aws:RequestedRegion', values: { items: [{ value: 'eu-west-1' }, { value: 'eu-west-2' }] } }] },
+      },
+    ]);
   });
 
   it('round-trips through the sealer, for the same account only', async () => {
