@@ -186,6 +186,14 @@ describe('sts:GetFederationToken (real server, AWS SDK)', () => {
     await (await h.iam()).call('PutRolePolicy', { RoleName: 'admin', PolicyName: 'all', PolicyDocument: doc([{ Effect: 'Allow', Action: '*', Resource: '*' }]) });
     const role = credsOf(await (await h.sts(broker.creds)).call('AssumeRole', { RoleArn: `arn:aws:iam::${ACCOUNT}:role/admin`, RoleSessionName: 'admin' }));
     await expectAwsError((await h.sts(role)).call('GetFederationToken', { Name: 'Bob' }), { code: 'AccessDenied', status: 403, message: 'Cannot call GetFederationToken with session credentials' });
+    // The policies are asked first: a session not allowed the action is refused for that.
+    await (await h.iam()).call('CreateRole', { RoleName: 'reader', AssumeRolePolicyDocument: doc([{ Effect: 'Allow', Principal: { AWS: broker.arn }, Action: 'sts:AssumeRole' }]) });
+    const reader = credsOf(await (await h.sts(broker.creds)).call('AssumeRole', { RoleArn: `arn:aws:iam::${ACCOUNT}:role/reader`, RoleSessionName: 'rd' }));
+    await expectAwsError((await h.sts(reader)).call('GetFederationToken', { Name: 'Bob' }), {
+      code: 'AccessDenied',
+      status: 403,
+      message: `User: arn:aws:sts::${ACCOUNT}:assumed-role/reader/rd is not authorized to perform: sts:GetFederationToken on resource: arn:aws:sts::${ACCOUNT}:federated-user/Bob because no identity-based policy allows the sts:GetFederationToken action`,
+    });
   });
 
   it('its credentials cannot call IAM, nor STS except GetCallerIdentity', async () => {

@@ -95,16 +95,12 @@ export const getFederationToken = defineOperation<GetFederationTokenInput, GetFe
   name: 'GetFederationToken',
   resources: (input, ctx) => [federatedUserArn(ctx.caller?.accountId ?? '', input.Name)],
   conditionKeys: (input) => tagConditionKeys(input.Tags),
-  // Runs before the policy check: session credentials are refused whatever the policies say.
-  async resolveAuthorization(input, ctx) {
-    const caller = requireCaller(ctx);
-    const denied = sessionCredentialsDenied(caller, 'GetFederationToken');
-    if (denied) throw denied;
-    return { resources: [federatedUserArn(caller.accountId, input.Name)], conditionKeys: tagConditionKeys(input.Tags) };
-  },
   async run(input, ctx) {
     const caller = requireCaller(ctx);
     if (!ctx.sessions || !ctx.authorizer) throw new AwsError('InternalFailure', 'GetFederationToken is not wired');
+    // After the policy check, as AWS answers: a role session without sts:GetFederationToken is
+    // "not authorized to perform" it; one allowed it gets "Cannot call GetFederationToken with
+    // session credentials" (both seen from AWS: fwdcloudsec/granted#151 and others).
     const denied = sessionCredentialsDenied(caller, 'GetFederationToken');
     if (denied) throw denied;
     checkName(input.Name);
