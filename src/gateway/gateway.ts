@@ -36,7 +36,8 @@ import { AuthenticationError, authenticate, sigv4AwsError, type AuthenticateDeps
 import type { WebIdentityKeySource } from '../services/sts/web-identity-token.js';
 import { GatewayOperationContext } from './request-context.js';
 import { serverFault } from './server-fault.js';
-import { withStoredPaths } from './resource-paths.js';
+import { resourceTagKeys } from '../domain/resource-tags.js';
+import { storedResources } from './resource-paths.js';
 
 export interface GatewayDeps {
   store: Store;
@@ -139,8 +140,11 @@ export class Gateway {
         if (op.resolveAuthorization) {
           ({ resources, conditionKeys: opKeys } = await op.resolveAuthorization(decoded.input, ctx));
         } else {
-          resources = await withStoredPaths(this.deps.store, await op.resources(decoded.input, ctx));
-          opKeys = (await op.conditionKeys?.(decoded.input, ctx)) ?? {};
+          const stored = await storedResources(this.deps.store, await op.resources(decoded.input, ctx));
+          resources = stored.arns;
+          // The named entity's tags (a user's, say), then the operation's own keys.
+          const keys = (await op.conditionKeys?.(decoded.input, ctx)) ?? {};
+          opKeys = stored.tags.length ? { ...resourceTagKeys(stored.tags), ...keys } : keys;
         }
         const context = { ...ctx.requestContext, ...opKeys };
         await this.deps.authorizer.authorize({ caller, action: op.action ?? `${op.service}:${op.name}`, resources, context });

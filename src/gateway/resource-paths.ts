@@ -2,13 +2,21 @@
  * IAM authorizes against entity ARNs that carry the entity's path
  * (`arn:aws:iam::A:user/division/team/NAME`). Operations that only name an entity produce the
  * root-path ARN; this completes it from the store, so a policy on `user/division/*` applies.
+ * The entities read for that also give their tags, `aws:ResourceTag/k` of the request
+ * (access_iam-tags.html: "control access to IAM users and roles" by their tags).
  */
-import type { Store } from '../store/ports.js';
+import type { Store, Tag } from '../store/ports.js';
 
 const IAM_ENTITY_RE = /^arn:aws:iam::(\d{12}):(user|group|role|instance-profile)\/([\w+=,.@-]+)$/;
 
 export async function withStoredPaths(store: Store, arns: string[]): Promise<string[]> {
+  return (await storedResources(store, arns)).arns;
+}
+
+/** The ARNs with their stored paths, and the tags of the entities that exist (groups have none). */
+export async function storedResources(store: Store, arns: string[]): Promise<{ arns: string[]; tags: Tag[] }> {
   const out: string[] = [];
+  const tags: Tag[] = [];
   for (const arn of arns) {
     const m = IAM_ENTITY_RE.exec(arn);
     if (!m) {
@@ -22,6 +30,7 @@ export async function withStoredPaths(store: Store, arns: string[]): Promise<str
       : type === 'role' ? await store.roles.get(account, name)
       : await store.instanceProfiles.get(account, name);
     out.push(entity ? entity.arn : arn);
+    if (entity && 'tags' in entity && Array.isArray(entity.tags)) tags.push(...(entity.tags as Tag[]));
   }
-  return out;
+  return { arns: out, tags };
 }

@@ -120,6 +120,29 @@ describe('users', () => {
     });
   });
 
+  it("a user's tags are aws:ResourceTag (and iam:ResourceTag) of the calls on that user", async () => {
+    // "Controlling access to IAM users and roles" by their tags (access_iam-tags.html).
+    await iam.call('CreateUser', { UserName: 'tag-admin' });
+    await iam.call('PutUserPolicy', {
+      UserName: 'tag-admin',
+      PolicyName: 'red-team-only',
+      PolicyDocument: doc([
+        { Effect: 'Allow', Action: ['iam:GetUser', 'iam:ListUserTags'], Resource: '*', Condition: { StringEquals: { 'aws:ResourceTag/team': 'red' } } },
+        { Effect: 'Allow', Action: 'iam:PutUserPolicy', Resource: '*', Condition: { StringEquals: { 'iam:ResourceTag/team': 'red' } } },
+      ]),
+    });
+    const k = (await iam.call('CreateAccessKey', { UserName: 'tag-admin' })).AccessKey;
+    const admin = await iamClient(server.url, { accessKeyId: k.AccessKeyId, secretAccessKey: k.SecretAccessKey });
+    await iam.call('CreateUser', { UserName: 'red-dev', Path: '/dev/', Tags: [{ Key: 'team', Value: 'red' }] });
+    await iam.call('CreateUser', { UserName: 'blue-dev', Path: '/dev/', Tags: [{ Key: 'team', Value: 'blue' }] });
+    assert.equal((await admin.call('GetUser', { UserName: 'red-dev' })).User.UserName, 'red-dev');
+    assert.deepEqual((await admin.call('ListUserTags', { UserName: 'red-dev' })).Tags, [{ Key: 'team', Value: 'red' }]);
+    await admin.call('PutUserPolicy', { UserName: 'red-dev', PolicyName: 'p', PolicyDocument: S3_READ });
+    const denied = (action: string) => ({ name: 'AccessDenied', status: 403, message: `User: ${userArn('tag-admin')} is not authorized to perform: iam:${action} on resource: ${userArn('blue-dev', '/dev/')} because no identity-based policy allows the iam:${action} action` });
+    await expectError(admin.call('GetUser', { UserName: 'blue-dev' }), denied('GetUser'));
+    await expectError(admin.call('PutUserPolicy', { UserName: 'blue-dev', PolicyName: 'p', PolicyDocument: S3_READ }), denied('PutUserPolicy'));
+  });
+
   it('DeleteUser refuses while anything is left, one DeleteConflict at a time', async () => {
     await iam.call('CreateUser', { UserName: 'leaver' });
     const key = (await iam.call('CreateAccessKey', { UserName: 'leaver' })).AccessKey;

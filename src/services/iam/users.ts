@@ -6,6 +6,7 @@
 import { iamArn, rootArn } from '../../domain/arns.js';
 import { AwsError } from '../../domain/aws-error.js';
 import { newId } from '../../domain/ids.js';
+import { resourceTagKeys } from '../../domain/resource-tags.js';
 import { StoreConflictError, type Store, type Tag, type UserRecord } from '../../store/ports.js';
 import { defineOperation, type Operation } from '../operation.js';
 import { boundaryKey } from './shared/condition-keys.js';
@@ -261,7 +262,7 @@ const deleteUserPermissionsBoundary = defineOperation<DeleteUserPermissionsBound
   // iam:PermissionsBoundary is the boundary being removed (as for DeleteRolePermissionsBoundary).
   async resolveAuthorization(i, ctx) {
     const user = typeof i.UserName === 'string' ? await ctx.store.users.get(accountOf(ctx), i.UserName) : undefined;
-    return { resources: [user?.arn ?? userResource(ctx, i.UserName)], conditionKeys: boundaryKey(user?.permissionsBoundaryArn) };
+    return { resources: [user?.arn ?? userResource(ctx, i.UserName)], conditionKeys: { ...resourceTagKeys(user?.tags ?? []), ...boundaryKey(user?.permissionsBoundaryArn) } };
   },
   async run(i, ctx) {
     const accountId = accountOf(ctx);

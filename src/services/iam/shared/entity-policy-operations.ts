@@ -6,8 +6,9 @@
  * https://docs.aws.amazon.com/IAM/latest/APIReference/API_PutUserPolicy.html (and siblings)
  */
 import { AwsError, noSuchEntity } from '../../../domain/aws-error.js';
+import { resourceTagKeys } from '../../../domain/resource-tags.js';
 import { policySize } from '../../../policy/index.js';
-import type { PrincipalEntityType, Store } from '../../../store/ports.js';
+import type { PrincipalEntityType, Store, Tag } from '../../../store/ports.js';
 import { defineOperation, type Operation, type OperationContext } from '../../operation.js';
 import { boundaryKey, policyArnKey } from './condition-keys.js';
 import { accountOf, type AttachedPolicyShape } from './entities.js';
@@ -71,7 +72,7 @@ export function principalPolicyDescriptor<N extends string>(
    * Attach and Detach (Service Authorization Reference), so a delegated administrator can be
    * kept to the users under one boundary (access_policies_boundaries.html).
    */
-  withBoundary?: (store: Store, accountId: string, name: string) => Promise<{ arn: string; permissionsBoundaryArn?: string | undefined } | undefined>,
+  withBoundary?: (store: Store, accountId: string, name: string) => Promise<{ arn: string; tags: Tag[]; permissionsBoundaryArn?: string | undefined } | undefined>,
 ): EntityPolicyDescriptor<N> {
   return {
     type,
@@ -85,11 +86,11 @@ export function principalPolicyDescriptor<N extends string>(
       return {
         resources,
         conditionKeys: keys,
-        // The stored entity: its ARN with its path, and its boundary.
+        // The stored entity: its ARN with its path, its tags and its boundary.
         async resolveAuthorization(i, ctx) {
           const name = i[nameMember];
           const entity = typeof name === 'string' ? await withBoundary(ctx.store, accountOf(ctx), name) : undefined;
-          return { resources: entity ? [entity.arn] : resources(i, ctx), conditionKeys: { ...keys(i), ...boundaryKey(entity?.permissionsBoundaryArn) } };
+          return { resources: entity ? [entity.arn] : resources(i, ctx), conditionKeys: { ...resourceTagKeys(entity?.tags ?? []), ...keys(i), ...boundaryKey(entity?.permissionsBoundaryArn) } };
         },
       };
     },

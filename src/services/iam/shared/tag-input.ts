@@ -88,12 +88,4 @@ export function removeTagKeys(existing: Tag[], keys: string[], keyCase: TagKeyCa
   return existing.filter((t) => !drop.has(norm(t.Key, keyCase)));
 }
 
-/** `aws:ResourceTag/k` (and the IAM alias `iam:ResourceTag/k`) for authorizing against a tagged resource. */
-export function resourceTagKeys(tags: Tag[]): Record<string, string> {
-  const ctx: Record<string, string> = {};
-  for (const t of tags) {
-    ctx[`aws:ResourceTag/${t.Key}`] = t.Value;
-    ctx[`iam:ResourceTag/${t.Key}`] = t.Value;
-  }
-  return ctx;
-}
+export { resourceTagKeys } from '../../../domain/resource-tags.js';
