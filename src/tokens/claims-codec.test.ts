@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { createHash, randomBytes } from 'node:crypto';
 import { describe, it } from 'node:test';
-import { deflateRawSync } from 'node:zlib';
+import { deflateRawSync, inflateRawSync } from 'node:zlib';
 import { canonicalJson, checkClaims, CODEC_DEFLATE, CODEC_JSON, COMPRESS_OVER_BYTES, decodeClaims, encodeClaims, MAX_CLAIMS_JSON_BYTES } from './claims-codec.js';
 import { CLAIMS_DICTIONARY } from './compression-dictionary.js';
 import { fullClaims } from './fixtures.js';
@@ -31,6 +31,9 @@ describe('claims codec', () => {
     const shuffled = Object.fromEntries(Object.entries(c).reverse());
     assert.equal(canonicalJson(shuffled), canonicalJson(c));
     assert.deepEqual(encodeClaims(shuffled as typeof c), encodeClaims(c));
+    const keysShuffled = { ...c, federatedKeys: Object.fromEntries(Object.entries(c.federatedKeys ?? {}).reverse()) };
+    assert.deepEqual(encodeClaims(keysShuffled), encodeClaims(c), "the provider keys' order does not matter");
+    assert.equal(inflateRawSync(encodeClaims(c).subarray(1), { dictionary: CLAIMS_DICTIONARY }).toString('utf8'), canonicalJson(c), 'the fast writer is canonical JSON');
     const plain = { ...bare(), tags: [{ Key: 'team', Value: 'a' }] };
     assert.equal(encodeClaims(plain)[0], CODEC_JSON);
     assert.equal(encodeClaims({ ...plain, tags: [{ Value: 'a', Key: 'team' }] }).subarray(1).toString('utf8'), canonicalJson(plain), 'tag member order does not matter');

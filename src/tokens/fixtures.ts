@@ -62,6 +62,8 @@ export function fullClaims(issuedAt = T0): SessionClaims {
     chainDepth: 3,
     originalCaller: `arn:aws:iam::${ACCOUNT}:user/bob`,
     federatedProvider: 'arn:aws:iam::123456789012:oidc-provider/token.actions.githubusercontent.com',
+    // Not in key order: the encoding sorts them.
+    federatedKeys: { 'token.actions.githubusercontent.com:sub': 'repo:octo/app:ref:refs/heads/main', 'token.actions.githubusercontent.com:aud': ['sts.amazonaws.com', 'other'] },
     invokedBy: 'ec2.amazonaws.com',
   };
 }
