@@ -9,10 +9,6 @@ import type { Store, Tag } from '../store/ports.js';
 
 const IAM_ENTITY_RE = /^arn:aws:iam::(\d{12}):(user|group|role|instance-profile)\/([\w+=,.@-]+)$/;
 
-export async function withStoredPaths(store: Store, arns: string[]): Promise<string[]> {
-  return (await storedResources(store, arns)).arns;
-}
-
 /** The ARNs with their stored paths, and the tags of the entities that exist (groups have none). */
 export async function storedResources(store: Store, arns: string[]): Promise<{ arns: string[]; tags: Tag[] }> {
   const out: string[] = [];
@@ -24,13 +20,13 @@ export async function storedResources(store: Store, arns: string[]): Promise<{ a
       continue;
     }
     const [, account, type, name] = m as unknown as [string, string, string, string];
-    const entity =
+    const entity: { arn: string; tags?: Tag[] } | undefined =
       type === 'user' ? await store.users.get(account, name)
       : type === 'group' ? await store.groups.get(account, name)
       : type === 'role' ? await store.roles.get(account, name)
       : await store.instanceProfiles.get(account, name);
     out.push(entity ? entity.arn : arn);
-    if (entity && 'tags' in entity && Array.isArray(entity.tags)) tags.push(...(entity.tags as Tag[]));
+    if (entity?.tags) tags.push(...entity.tags);
   }
   return { arns: out, tags };
 }

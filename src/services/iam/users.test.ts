@@ -1,6 +1,7 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
+import { storedResources } from '../../gateway/resource-paths.js';
 import { openSqliteStore } from '../../store/sqlite/index.js';
 import type { Store } from '../../store/ports.js';
 import { accessKeyOperations } from './access-keys.js';
@@ -69,7 +70,7 @@ describe('IAM users', () => {
     await assert.rejects(call('GetUser', {}, roleSessionCaller(TEST_ACCOUNT, 'r', 'AROAAAAAAAAAAAAAAAAA', 's')), awsError('ValidationError', 'Must specify userName when calling with non-User credentials'));
   });
 
-  it('authorizes against the user ARN, the caller’s real ARN for itself, and both ARNs on rename', () => {
+  it('authorizes against the user ARN, the caller’s real ARN for itself, and both ARNs on rename', async () => {
     const alice = { name: 'alice', arn: `arn:aws:iam::${TEST_ACCOUNT}:user/eng/alice` };
     const get = userOperations.find((o) => o.name === 'GetUser')!;
     const upd = userOperations.find((o) => o.name === 'UpdateUser')!;
@@ -88,7 +89,7 @@ describe('IAM users', () => {
     assert.deepEqual(upd.resources({ UserName: 'bob', NewUserName: 'robert' }, ctx), [`arn:aws:iam::${TEST_ACCOUNT}:user/bob`, `arn:aws:iam::${TEST_ACCOUNT}:user/robert`]);
     assert.deepEqual(list.resources({}, ctx), ['*']);
     const attach = userOperations.find((o) => o.name === 'AttachUserPolicy')!;
-    assert.deepEqual(attach.conditionKeys!({ UserName: 'bob', PolicyArn: 'arn:aws:iam::aws:policy/P' }, ctx), { 'iam:PolicyARN': 'arn:aws:iam::aws:policy/P' });
+    assert.deepEqual(await attach.conditionKeys!({ UserName: 'bob', PolicyArn: 'arn:aws:iam::aws:policy/P' }, ctx), { 'iam:PolicyARN': 'arn:aws:iam::aws:policy/P' });
   });
 
   it('tags, untags and lists tags with the 50-tag cap', async () => {
@@ -155,13 +156,17 @@ describe('IAM users', () => {
     const b = await managedPolicy(store, 'DelegBoundary');
     await call('CreateUser', { UserName: 'deleg-target', Path: '/team/', PermissionsBoundary: b });
     const input = { UserName: 'deleg-target', PolicyArn: b, PolicyName: 'p', PolicyDocument: DOC };
-    for (const name of ['AttachUserPolicy', 'DetachUserPolicy', 'PutUserPolicy', 'DeleteUserPolicy', 'DeleteUserPermissionsBoundary']) {
+    // What the gateway authorizes with: the resources completed from the store, the operation's keys.
+    const authorization = async (name: string, i: Record<string, unknown>) => {
       const op = ops.find((o) => o.name === name)!;
-      const r = await op.resolveAuthorization!(input, env.ctx());
+      return { resources: (await storedResources(store, await op.resources(i, env.ctx()))).arns, conditionKeys: (await op.conditionKeys?.(i, env.ctx())) ?? {} };
+    };
+    for (const name of ['AttachUserPolicy', 'DetachUserPolicy', 'PutUserPolicy', 'DeleteUserPolicy', 'DeleteUserPermissionsBoundary']) {
+      const r = await authorization(name, input);
       assert.equal(r.conditionKeys['iam:PermissionsBoundary'], b, name);
       assert.deepEqual(r.resources, [`arn:aws:iam::${TEST_ACCOUNT}:user/team/deleg-target`], name);
     }
-    const unbounded = await ops.find((o) => o.name === 'AttachUserPolicy')!.resolveAuthorization!({ UserName: 'svc-u', PolicyArn: b }, env.ctx());
+    const unbounded = await authorization('AttachUserPolicy', { UserName: 'svc-u', PolicyArn: b });
     assert.deepEqual(unbounded.conditionKeys, { 'iam:PolicyARN': b }, 'no boundary, no key');
   });
 

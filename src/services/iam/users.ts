@@ -6,7 +6,6 @@
 import { iamArn, rootArn } from '../../domain/arns.js';
 import { AwsError } from '../../domain/aws-error.js';
 import { newId } from '../../domain/ids.js';
-import { resourceTagKeys } from '../../domain/resource-tags.js';
 import { StoreConflictError, type Store, type Tag, type UserRecord } from '../../store/ports.js';
 import { defineOperation, type Operation } from '../operation.js';
 import { boundaryKey } from './shared/condition-keys.js';
@@ -255,15 +254,17 @@ export interface DeleteUserPermissionsBoundaryInput {
   UserName: string;
 }
 
+/** A user's current permissions boundary (undefined without one, or without the user). */
+async function userBoundary(store: Store, accountId: string, name: unknown): Promise<string | undefined> {
+  return typeof name === 'string' ? (await store.users.get(accountId, name))?.permissionsBoundaryArn : undefined;
+}
+
 const deleteUserPermissionsBoundary = defineOperation<DeleteUserPermissionsBoundaryInput, Empty>({
   service: 'iam',
   name: 'DeleteUserPermissionsBoundary',
   resources: (i, ctx) => [userResource(ctx, i.UserName)],
   // iam:PermissionsBoundary is the boundary being removed (as for DeleteRolePermissionsBoundary).
-  async resolveAuthorization(i, ctx) {
-    const user = typeof i.UserName === 'string' ? await ctx.store.users.get(accountOf(ctx), i.UserName) : undefined;
-    return { resources: [user?.arn ?? userResource(ctx, i.UserName)], conditionKeys: { ...resourceTagKeys(user?.tags ?? []), ...boundaryKey(user?.permissionsBoundaryArn) } };
-  },
+  conditionKeys: async (i, ctx) => boundaryKey(await userBoundary(ctx.store, accountOf(ctx), i.UserName)),
   async run(i, ctx) {
     const accountId = accountOf(ctx);
     await ctx.store.transaction(async (tx) => {
@@ -277,7 +278,7 @@ const deleteUserPermissionsBoundary = defineOperation<DeleteUserPermissionsBound
 // ---------------------------------------------------------------- inline policies, managed policy attachments
 
 const userPolicyOperations = entityPolicyOperations(
-  principalPolicyDescriptor('user', 'User', 'UserName', userResource, requireUser, (store, accountId, name) => store.users.get(accountId, name)),
+  principalPolicyDescriptor('user', 'User', 'UserName', userResource, requireUser, userBoundary),
 );
 
 export const userOperations: Operation<any, any>[] = [

@@ -6,9 +6,8 @@
  * https://docs.aws.amazon.com/IAM/latest/APIReference/API_PutUserPolicy.html (and siblings)
  */
 import { AwsError, noSuchEntity } from '../../../domain/aws-error.js';
-import { resourceTagKeys } from '../../../domain/resource-tags.js';
 import { policySize } from '../../../policy/index.js';
-import type { PrincipalEntityType, Store, Tag } from '../../../store/ports.js';
+import type { PrincipalEntityType, Store } from '../../../store/ports.js';
 import { defineOperation, type Operation, type OperationContext } from '../../operation.js';
 import { boundaryKey, policyArnKey } from './condition-keys.js';
 import { accountOf, type AttachedPolicyShape } from './entities.js';
@@ -70,9 +69,10 @@ export function principalPolicyDescriptor<N extends string>(
   /**
    * Users: the entity's current permissions boundary, `iam:PermissionsBoundary` of Put, Delete,
    * Attach and Detach (Service Authorization Reference), so a delegated administrator can be
-   * kept to the users under one boundary (access_policies_boundaries.html).
+   * kept to the users under one boundary (access_policies_boundaries.html). The entity's stored
+   * path and tags come from the gateway, as for every operation named by an entity ARN.
    */
-  withBoundary?: (store: Store, accountId: string, name: string) => Promise<{ arn: string; tags: Tag[]; permissionsBoundaryArn?: string | undefined } | undefined>,
+  boundaryOf?: (store: Store, accountId: string, name: string) => Promise<string | undefined>,
 ): EntityPolicyDescriptor<N> {
   return {
     type,
@@ -82,15 +82,13 @@ export function principalPolicyDescriptor<N extends string>(
     authorization: (op) => {
       const keys = (i: AnyEntityPolicyInput<N>) => (op === 'attach' || op === 'detach' ? policyArnKey(i.PolicyArn) : {});
       const resources = (i: AnyEntityPolicyInput<N>, ctx: OperationContext) => [resource(ctx, i[nameMember])];
-      if (!withBoundary || !(op === 'put' || op === 'delete' || op === 'attach' || op === 'detach')) return { resources, conditionKeys: keys };
+      if (!boundaryOf || !(op === 'put' || op === 'delete' || op === 'attach' || op === 'detach')) return { resources, conditionKeys: keys };
       return {
         resources,
-        conditionKeys: keys,
-        // The stored entity: its ARN with its path, its tags and its boundary.
-        async resolveAuthorization(i, ctx) {
+        async conditionKeys(i, ctx) {
           const name = i[nameMember];
-          const entity = typeof name === 'string' ? await withBoundary(ctx.store, accountOf(ctx), name) : undefined;
-          return { resources: entity ? [entity.arn] : resources(i, ctx), conditionKeys: { ...resourceTagKeys(entity?.tags ?? []), ...keys(i), ...boundaryKey(entity?.permissionsBoundaryArn) } };
+          const boundary = typeof name === 'string' ? await boundaryOf(ctx.store, accountOf(ctx), name) : undefined;
+          return { ...keys(i), ...boundaryKey(boundary) };
         },
       };
     },
